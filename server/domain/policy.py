@@ -1,0 +1,243 @@
+"""Which waiting ticket a counter calls next: accumulating priority with per-class targets.
+
+A waiting ticket i of class k has, at time t, the priority
+
+    P_i(t) = (t - anchor_i + head_start_k) / target_k
+
+``anchor`` is the arrival (or, for a booked customer checked in on time, the slot start);
+``target_k`` is the class's waiting target, so priority grows faster for classes with a
+shorter target; ``head_start_k`` (seconds) counts as time already waited. Once a ticket
+has waited ``hard_limit_k`` it goes before every ticket that has not (nobody waits
+forever). A counter calls the highest priority among the services it serves; ties go to
+the counter's earlier-listed service, then to the earlier anchor.
+
+Within one (service, class) queue the order never changes, so only queue heads compete:
+callers pass one :class:`Candidate` per non-empty (service, class) queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from server.domain.classes import CLASS_NAMES, CustomerClass
+from server.domain.errors import InvalidInput
+
+
+class PolicyKind(StrEnum):
+    APQ = "apq"  # accumulating priority (default)
+    FIFO = "fifo"  # earliest arrival, classes ignored
+    STRICT = "strict"  # class rank first, then earliest anchor
+
+
+# Rank for the strict policy: lower goes first.
+STRICT_RANK: dict[CustomerClass, int] = {
+    CustomerClass.PRIORITY: 0,
+    CustomerClass.APPOINTMENT: 1,
+    CustomerClass.VIP: 2,
+    CustomerClass.REGULAR: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRule:
+    """Seconds: waiting target, head start counted as already waited, hard limit."""
+
+    target: int
+    head_start: int = 0
+    hard_limit: int | None = None
+
+
+DEFAULT_RULES: dict[CustomerClass, ClassRule] = {
+    CustomerClass.REGULAR: ClassRule(target=900, head_start=0, hard_limit=2700),
+    CustomerClass.VIP: ClassRule(target=480, head_start=60, hard_limit=1200),
+    CustomerClass.PRIORITY: ClassRule(target=300, head_start=120, hard_limit=900),
+    CustomerClass.APPOINTMENT: ClassRule(target=300, head_start=0, hard_limit=900),
+}
+
+MAX_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePolicy:
+    kind: PolicyKind = PolicyKind.APQ
+    rules: Mapping[CustomerClass, ClassRule] = field(default_factory=lambda: dict(DEFAULT_RULES))
+
+    def rule(self, cls: CustomerClass) -> ClassRule:
+        return self.rules[cls]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "classes": {
+                cls.value: {
+                    "target": r.target,
+                    "head_start": r.head_start,
+                    "hard_limit": r.hard_limit,
+                }
+                for cls, r in self.rules.items()
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> QueuePolicy:
+        """Build from the API/TOML shape; classes left out keep their defaults."""
+        kind_raw = data.get("kind", PolicyKind.APQ.value)
+        try:
+            kind = PolicyKind(kind_raw)
+        except ValueError:
+            raise InvalidInput(
+                "invalid_policy_kind", f"kind must be one of apq, fifo, strict, not {kind_raw!r}", "kind"
+            ) from None
+        rules = dict(DEFAULT_RULES)
+        classes = data.get("classes", {})
+        if not isinstance(classes, Mapping):
+            raise InvalidInput("invalid_policy", "classes must be an object", "classes")
+        for name, raw in classes.items():
+            try:
+                customer_class = CustomerClass(name)
+            except ValueError:
+                raise InvalidInput("unknown_class", f"unknown customer class {name!r}", f"classes.{name}") from None
+            rules[customer_class] = _parse_rule(name, raw, rules[customer_class])
+        return cls(kind=kind, rules=rules)
+
+
+def _parse_rule(name: str, raw: Any, default: ClassRule) -> ClassRule:
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("invalid_policy", f"classes.{name} must be an object", f"classes.{name}")
+    values: dict[str, int | None] = {
+        "target": default.target,
+        "head_start": default.head_start,
+        "hard_limit": default.hard_limit,
+    }
+    for key in values:
+        if key not in raw:
+            continue
+        value = raw[key]
+        where = f"classes.{name}.{key}"
+        if value is None and key == "hard_limit":
+            values[key] = None
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SECONDS:
+            raise InvalidInput("invalid_policy", f"{where} must be whole seconds from 0 to {MAX_SECONDS}", where)
+        values[key] = value
+    target = values["target"]
+    if not target:
+        raise InvalidInput("invalid_policy", f"classes.{name}.target must be above 0", f"classes.{name}.target")
+    head_start = values["head_start"] or 0
+    return ClassRule(target=target, head_start=head_start, hard_limit=values["hard_limit"])
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """The head of one (service, class) queue. Times are epoch seconds."""
+
+    ticket_id: int
+    service_id: int
+    customer_class: CustomerClass
+    anchor: float
+    arrival: float
+
+
+@dataclass(frozen=True, slots=True)
+class CallReason:
+    """Why a ticket was chosen, for staff screens and the audit trail."""
+
+    code: str
+    priority: float
+    text: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "priority": round(self.priority, 3), "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    candidate: Candidate
+    reason: CallReason
+
+
+def priority(policy: QueuePolicy, c: Candidate, now: float) -> float:
+    rule = policy.rules[c.customer_class]
+    return (now - c.anchor + rule.head_start) / rule.target
+
+
+def past_hard_limit(policy: QueuePolicy, c: Candidate, now: float) -> bool:
+    limit = policy.rules[c.customer_class].hard_limit
+    return limit is not None and now - c.anchor >= limit
+
+
+def pick_next(
+    candidates: Iterable[Candidate],
+    service_order: Sequence[int],
+    now: float,
+    policy: QueuePolicy,
+) -> Choice | None:
+    """The ticket a counter serving ``service_order`` (primary first) calls at ``now``."""
+    rank = {sid: i for i, sid in enumerate(service_order)}
+    pool = [c for c in candidates if c.service_id in rank]
+    if not pool:
+        return None
+    if policy.kind is PolicyKind.FIFO:
+        best = min(pool, key=lambda c: (c.arrival, rank[c.service_id], c.ticket_id))
+        return Choice(best, _reason("fifo", 0.0, best))
+    if policy.kind is PolicyKind.STRICT:
+        best = min(
+            pool,
+            key=lambda c: (STRICT_RANK[c.customer_class], c.anchor, rank[c.service_id], c.ticket_id),
+        )
+        return Choice(best, _reason("class_rank", 0.0, best))
+    return _pick_apq(pool, rank, now, policy)
+
+
+def _pick_apq(pool: list[Candidate], rank: dict[int, int], now: float, policy: QueuePolicy) -> Choice:
+    overdue = [c for c in pool if past_hard_limit(policy, c, now)]
+    if overdue:
+        # Among overdue tickets, the one furthest past its own limit goes first.
+        def overdue_key(c: Candidate) -> tuple[float, int, float, int]:
+            limit = policy.rules[c.customer_class].hard_limit or 1
+            return (-(now - c.anchor) / limit, rank[c.service_id], c.anchor, c.ticket_id)
+
+        best = min(overdue, key=overdue_key)
+        return Choice(best, _reason("hard_limit", priority(policy, best, now), best))
+    scored = [(priority(policy, c, now), c) for c in pool]
+    top, best = min(scored, key=lambda pc: (-pc[0], rank[pc[1].service_id], pc[1].anchor, pc[1].ticket_id))
+    return Choice(best, _reason(_apq_reason_code(policy, pool, best, top, now), top, best))
+
+
+def _apq_reason_code(policy: QueuePolicy, pool: list[Candidate], best: Candidate, top: float, now: float) -> str:
+    if len(pool) == 1:
+        return "only_waiting"
+    if top >= 1.0:
+        return "past_target"
+    if all(best.anchor <= c.anchor for c in pool):
+        return "longest_wait"
+    if policy.rules[best.customer_class].head_start > 0:
+        return "head_start"
+    return "faster_priority"
+
+
+_REASON_TEXT = {
+    "only_waiting": ("只有此号在等候", "only ticket waiting"),
+    "past_target": ("已超过等候目标 ({cls})", "waited past target ({cls})"),
+    "longest_wait": ("等候最久", "longest wait"),
+    "head_start": ("{cls} 优先起点", "{cls} head start"),
+    "faster_priority": ("{cls} 优先级增长更快", "{cls} priority grows faster"),
+    "hard_limit": ("已超过最长等候时间", "waited past the hard limit"),
+    "fifo": ("先到先服务", "first come, first served"),
+    "class_rank": ("{cls} 类别优先", "{cls} class goes first"),
+    "transferred": ("转至本窗口", "transferred to this counter"),
+    "chosen_by_teller": ("柜员指定叫号", "called out of order by the teller"),
+}
+
+
+def reason_for(code: str, customer_class: CustomerClass, value: float = 0.0) -> CallReason:
+    zh, en = _REASON_TEXT[code]
+    names = CLASS_NAMES[customer_class]
+    return CallReason(code, value, {"zh": zh.format(cls=names["zh"]), "en": en.format(cls=names["en"])})
+
+
+def _reason(code: str, value: float, c: Candidate) -> CallReason:
+    return reason_for(code, c.customer_class, value)

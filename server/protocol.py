@@ -1,0 +1,45 @@
+"""The wire vocabulary shared by the server and the device agents (stdlib only).
+
+Event names are snake_case, past-tense facts (Flask-SocketIO class namespaces dispatch
+``on_<event>``). Every branch event carries ``branch_id`` and that branch's ``seq``;
+messages for one ticket holder or one device carry no branch ``seq``.
+"""
+
+from __future__ import annotations
+
+NAMESPACE = "/"
+
+# Branch events (each with branch_id and seq)
+TICKET_ISSUED = "ticket_issued"
+TICKET_CALLED = "ticket_called"
+TICKET_UPDATED = "ticket_updated"
+QUEUE_CHANGED = "queue_changed"
+COUNTER_CHANGED = "counter_changed"
+ALERT = "alert"
+
+BRANCH_EVENTS = (TICKET_ISSUED, TICKET_CALLED, TICKET_UPDATED, QUEUE_CHANGED, COUNTER_CHANGED, ALERT)
+
+# Client -> server
+SUBSCRIBE = "subscribe"  # {"branch_id"} -> ack {"snapshot": {..., "seq"}}
+SYNC = "sync"  # {"branch_id", "since_seq"} -> ack {"events": [...]} or {"snapshot": {...}}
+
+# Device jobs (server -> one device, no branch seq)
+PRINT_TICKET = "print_ticket"  # {"job_id", "ticket": {...}, "branch": {...}}
+# Device reports (device -> server)
+PRINTER_STATUS = "printer_status"  # {"status": online|paper_out|offline|error, "detail"}
+PRINT_RESULT = "print_result"  # {"job_id", "ok": bool, "status", "detail"}
+SPEECH_STATUS = "speech_status"  # {"status": ok|unavailable, "detail"}
+
+PRINTER_STATES = ("online", "paper_low", "paper_out", "offline", "error")
+
+
+def branch_room(branch_id: int) -> str:
+    return f"branch:{branch_id}"
+
+
+def ticket_room(ticket_id: int) -> str:
+    return f"ticket:{ticket_id}"
+
+
+def device_room(device_id: int) -> str:
+    return f"device:{device_id}"
