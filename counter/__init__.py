@@ -1,0 +1,1 @@
+"""BranchQ counter terminal: device-side code."""

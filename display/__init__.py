@@ -1,0 +1,1 @@
+"""BranchQ display terminal: device-side code."""

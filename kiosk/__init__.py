@@ -1,0 +1,1 @@
+"""BranchQ kiosk terminal: device-side code."""
