@@ -1,0 +1,100 @@
+"""``branchq simulate``: replay a day under one or more policies, or generate a day."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from server.domain.policy import QueuePolicy
+from server.simulation import engine
+from server.simulation.counters import counters_toml, load_counters
+from server.simulation.generator import DayShape, branch_counters, generate_day
+from server.simulation.metrics import day_figures
+from server.simulation.report import figures_json, text_report
+from server.simulation.trace import SimulationInputError, load_trace, write_trace
+from server.simulation.weights import load_weights, with_kind
+
+_PATH = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command("simulate")
+@click.argument("trace", required=False, type=_PATH)
+@click.option("--counters", "counters_path", type=_PATH, help="Counters TOML ([[counter]] number, services).")
+@click.option("--policy", "policies", multiple=True, help="apq, apq_plain, fifo or strict; repeat or comma-separate.")
+@click.option("--weights", type=_PATH, help="Policy TOML: [classes.<cls>] target, head_start, hard_limit.")
+@click.option("--plot", type=_PATH, help="Write waits over the day per class to this PNG.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (waits in seconds).")
+@click.option("--generate", is_flag=True, help="Write a synthetic day instead of simulating one.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed of the generated day.")
+@click.option("--out", type=_PATH, help="Where --generate writes the trace CSV (default: standard output).")
+@click.option("--counters-out", type=_PATH, help="With --generate: also write a matching counters TOML.")
+@click.option("--load", type=float, default=0.85, show_default=True, help="Offered load outside the lunch peak.")
+@click.option("--counters-count", type=int, default=5, show_default=True, help="Counters of the generated day.")
+@click.option("--hours", type=float, default=10.0, show_default=True, help="Length of the generated day.")
+@click.option("--priority-share", type=float, default=0.1, show_default=True, help="Share of priority walk-ins.")
+@click.option("--vip-share", type=float, default=0.05, show_default=True, help="Share of VIP walk-ins.")
+@click.option("--appointment-share", type=float, default=0.1, show_default=True, help="Share of booked customers.")
+@click.option("--no-show-rate", type=float, default=0.1, show_default=True, help="Booked customers who never come.")
+@click.option("--lunch-peak", type=float, default=1.0, show_default=True, help="Arrival multiplier 12:00-14:00.")
+def simulate(
+    trace: Path | None,
+    counters_path: Path | None,
+    policies: tuple[str, ...],
+    weights: Path | None,
+    plot: Path | None,
+    as_json: bool,
+    generate: bool,
+    seed: int,
+    out: Path | None,
+    counters_out: Path | None,
+    **shape: float,
+) -> None:
+    """Replay TRACE.csv through the counters under each policy and report waits per class and service.
+
+    With --generate, write a synthetic day (same seed, same bytes) instead.
+    """
+    try:
+        if generate:
+            _generate(seed, out, counters_out, shape)
+            return
+        if trace is None or counters_path is None:
+            raise click.UsageError("give TRACE.csv and --counters COUNTERS.toml (or --generate)")
+        base = load_weights(weights) if weights else QueuePolicy()
+        names = [n.strip() for raw in policies for n in raw.split(",") if n.strip()] or [base.kind.value]
+        arrivals, counters = load_trace(trace), load_counters(counters_path)
+        results = {name: engine.simulate(arrivals, counters, with_kind(base, name)) for name in names}
+    except SimulationInputError as exc:
+        raise click.ClickException(str(exc)) from None
+    _report(results, as_json, plot)
+
+
+def _report(results: dict[str, engine.DayResult], as_json: bool, plot: Path | None) -> None:
+    figures = {name: day_figures(r) for name, r in results.items()}
+    click.echo(figures_json(figures) if as_json else text_report(figures), nl=False)
+    if plot is not None:
+        from server.simulation.plot import plot_waits
+
+        plot_waits(results, plot)
+
+
+def _generate(seed: int, out: Path | None, counters_out: Path | None, options: dict[str, float]) -> None:
+    shape = DayShape(
+        counters=int(options["counters_count"]),
+        hours=options["hours"],
+        load=options["load"],
+        priority_share=options["priority_share"],
+        vip_share=options["vip_share"],
+        appointment_share=options["appointment_share"],
+        no_show_rate=options["no_show_rate"],
+        lunch_peak=options["lunch_peak"],
+    )
+    arrivals = generate_day(shape, seed)
+    if out is None:
+        write_trace(arrivals, sys.stdout)
+    else:
+        with out.open("w", encoding="utf-8", newline="") as f:
+            write_trace(arrivals, f)
+    if counters_out is not None:
+        counters_out.write_text(counters_toml(branch_counters(shape)), encoding="utf-8")
