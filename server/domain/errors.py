@@ -20,6 +20,16 @@ class InvalidInput(DomainError):
 
     kind = "invalid"
 
+    def as_bad_request(self) -> BadRequest:
+        """The same error for input that could not even be parsed (HTTP 400)."""
+        return BadRequest(self.code, self.message, self.field)
+
+
+class BadRequest(DomainError):
+    """Input that could not be parsed at all (HTTP 400)."""
+
+    kind = "bad_request"
+
 
 class NotFound(DomainError):
     """An id that does not exist, or that the caller may not see (HTTP 404)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
@@ -44,7 +45,7 @@ def parse_opening_hours(data: Any) -> dict[str, Intervals]:
                 raise InvalidInput("invalid_opening_hours", f"{where}: {span[0]} is not before {span[1]}", where)
             parsed.append((start, end))
         parsed.sort()
-        for (_, end), (start, _) in zip(parsed, parsed[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(parsed):
             if start < end:
                 raise InvalidInput("invalid_opening_hours", f"{where}: intervals overlap", where)
         result[day] = tuple(parsed)

@@ -33,8 +33,7 @@ def target_status(action: str, current: TicketStatus) -> TicketStatus:
         allowed = ", ".join(sorted(s.value for s in sources))
         raise Conflict(
             f"ticket_not_{'_or_'.join(sorted(s.value for s in sources))}",
-            f"cannot {action.replace('_', '-')} a ticket that is {current.value} "
-            f"(allowed from: {allowed})",
+            f"cannot {action.replace('_', '-')} a ticket that is {current.value} (allowed from: {allowed})",
             "status",
         )
     return target

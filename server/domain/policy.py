@@ -241,3 +241,25 @@ def reason_for(code: str, customer_class: CustomerClass, value: float = 0.0) -> 
 
 def _reason(code: str, value: float, c: Candidate) -> CallReason:
     return reason_for(code, c.customer_class, value)
+
+
+def ahead_thresholds(
+    policy: QueuePolicy, customer_class: CustomerClass, anchor: float, now: float
+) -> dict[CustomerClass, float]:
+    """For each class k, the anchor before which a waiting ticket of k is ahead of this one now.
+
+    Ticket j of class k is ahead of ticket i when P_j(now) > P_i(now), i.e. when
+    anchor_j < now + head_start_k - target_k * P_i(now). Lets the store count people
+    ahead with one indexed range count per class instead of ranking the whole queue.
+    """
+    if policy.kind is PolicyKind.FIFO:
+        return dict.fromkeys(CustomerClass, anchor)
+    if policy.kind is PolicyKind.STRICT:
+        mine = STRICT_RANK[customer_class]
+        return {
+            k: (float("inf") if STRICT_RANK[k] < mine else anchor if k is customer_class else float("-inf"))
+            for k in CustomerClass
+        }
+    rule = policy.rules[customer_class]
+    p_mine = (now - anchor + rule.head_start) / rule.target
+    return {k: now + r.head_start - r.target * p_mine for k, r in policy.rules.items()}

@@ -17,8 +17,9 @@ from server.simulation.counters import Counter
 from server.simulation.trace import Arrival
 
 # Relative arrival rate per tenth of the day (09:00-19:00): a morning peak at 10:00
-# and a lunch peak at 12:00-14:00. The mean is 1.
-DAY_PROFILE = (0.7, 1.2, 1.1, 1.2, 1.3, 0.9, 0.9, 0.9, 1.0, 0.8)
+# and a lunch peak at 12:00-14:00. The mean is 1, and no hour passes 1.15, so a day at
+# 85% load keeps every hour just below capacity; --lunch-peak makes an overload.
+DAY_PROFILE = (0.8, 1.1, 1.05, 1.1, 1.15, 0.95, 0.9, 0.95, 1.0, 1.0)
 LUNCH = (3, 4)
 SLOT_S = 900.0
 

@@ -1,0 +1,1 @@
+"""Use cases: one function each. Load, ask the domain, commit, then publish."""

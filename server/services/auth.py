@@ -1,0 +1,82 @@
+"""Staff logins and bearer tokens (staff sessions and device tokens)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server.domain.errors import Unauthorized
+from server.domain.records import Principal
+from server.services.context import Deps
+
+# Compared against when the username is unknown, so both paths cost one hash check.
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def new_token(
+    uow: Any, now: datetime, *, user_id: int | None = None, device_id: int | None = None, ttl: int | None = None
+) -> str:
+    token = secrets.token_urlsafe(32)
+    uow.tokens.add(
+        {
+            "digest": digest(token),
+            "user_id": user_id,
+            "device_id": device_id,
+            "created_at": now,
+            "expires_at": now + timedelta(seconds=ttl) if ttl else None,
+        }
+    )
+    return token
+
+
+def login(deps: Deps, username: str, password: str) -> dict[str, Any]:
+    now = deps.clock()
+    with deps.store.write() as uow:
+        found = uow.users.credentials(username)
+        password_hash = found[1] if found else _DUMMY_HASH
+        if not check_password_hash(password_hash, password) or not found or not found[0].active:
+            raise Unauthorized("invalid_credentials", "wrong username or password", "password")
+        user = found[0]
+        token = new_token(uow, now, user_id=user.id, ttl=deps.token_ttl_seconds)
+    return {
+        "token": token,
+        "expires_in": deps.token_ttl_seconds,
+        "user": {"id": user.id, "username": user.username, "role": user.role, "branch_ids": user.branch_ids},
+    }
+
+
+def authenticate(deps: Deps, token: str) -> Principal:
+    """The principal behind a bearer token; Unauthorized when unknown, revoked or expired."""
+    now = deps.clock()
+    with deps.store.read() as uow:
+        row = uow.tokens.lookup(digest(token))
+        if row is None or row.revoked:
+            raise Unauthorized("invalid_token", "unknown or revoked token", None)
+        if row.expires_at is not None and row.expires_at <= now:
+            raise Unauthorized("token_expired", "the session has expired; log in again", None)
+        if row.user_id is not None:
+            user = uow.users.get(row.user_id)
+            if user is None or not user.active:
+                raise Unauthorized("invalid_token", "unknown or revoked token", None)
+            return Principal("user", user.id, user.role, tuple(user.branch_ids), user.username)
+        device = uow.devices.get(row.device_id)
+        if device is None or device.revoked:
+            raise Unauthorized("invalid_token", "unknown or revoked token", None)
+        return Principal("device", device.id, device.kind, (device.branch_id,), device.name)
+
+
+def logout(deps: Deps, token: str) -> None:
+    with deps.store.write() as uow:
+        uow.tokens.revoke(digest(token))

@@ -1,0 +1,224 @@
+"""Counters: open, pause, close, call next, call a chosen ticket, transfer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from server import protocol
+from server.domain import lifecycle
+from server.domain.announcement import announcement_text
+from server.domain.classes import CounterStatus, TicketStatus
+from server.domain.errors import Conflict, InvalidInput, NotFound
+from server.domain.policy import PolicyKind, pick_next, reason_for
+from server.domain.records import Branch, Counter, Principal, Ticket
+from server.services.context import STAFF_ROLES, Deps, found, require
+from server.services.views import brief, counter_view, ticket_view
+
+# A claim can lose a race with another teller on PostgreSQL; pick again a few times.
+CLAIM_ATTEMPTS = 8
+
+
+def audio_url(number: str, counter_number: int) -> str:
+    return f"/api/v1/announcements/audio.wav?number={number}&counter={counter_number}"
+
+
+def emit_called(uow: Any, branch: Branch, ticket: Ticket, now: datetime, *, recall: bool = False) -> None:
+    counter = uow.counters.get(ticket.counter_id)
+    uow.emit(
+        branch.id,
+        protocol.TICKET_CALLED,
+        {
+            "ticket": brief(ticket, counter, branch.timezone),
+            "ticket_id": ticket.id,
+            "number": ticket.number,
+            "service_id": ticket.service_id,
+            "counter_id": counter.id,
+            "counter_number": counter.number,
+            "recall": recall,
+            "announcement": {
+                "text": announcement_text(ticket.number, counter.number),
+                "audio_url": audio_url(ticket.number, counter.number),
+            },
+        },
+        now,
+    )
+
+
+def _load_counter(uow: Any, principal: Principal | None, counter_id: int) -> Counter:
+    counter: Counter = found(uow.counters.get(counter_id), "counter")
+    require(principal, STAFF_ROLES, counter.branch_id)
+    return counter
+
+
+def set_counter_status(deps: Deps, principal: Principal | None, counter_id: int, status: str) -> dict[str, Any]:
+    """open / pause / close. Closing with a ticket still called or in service is refused."""
+    now = deps.clock()
+    with deps.store.write() as uow:
+        counter = _load_counter(uow, principal, counter_id)
+        new = CounterStatus(status)
+        if new is CounterStatus.CLOSED and uow.tickets.current_at_counter(counter_id):
+            raise Conflict("counter_busy", "finish, transfer or mark no-show the current ticket first", None)
+        counter = uow.counters.update(counter_id, {"status": new.value})
+        branch = uow.branches.get(counter.branch_id)
+        uow.emit(branch.id, protocol.COUNTER_CHANGED, {"counter": counter_view(counter)}, now)
+    deps.commit_and_publish(uow)
+    return counter_view(counter)
+
+
+def _claim(uow: Any, counter: Counter, ticket_id: int, reason: dict[str, Any], now: datetime, by: int | None) -> Any:
+    return uow.tickets.transition(
+        ticket_id,
+        lifecycle.allowed_from("call"),
+        {
+            "status": TicketStatus.CALLED.value,
+            "counter_id": counter.id,
+            "target_counter_id": None,
+            "called_at": now,
+            "call_reason": reason,
+            "served_by": by,
+        },
+    )
+
+
+def _ensure_can_call(uow: Any, counter: Counter) -> None:
+    if counter.status is not CounterStatus.OPEN:
+        raise Conflict(f"counter_{counter.status.value}", f"the counter is {counter.status.value}; open it first", None)
+    current = uow.tickets.current_at_counter(counter.id)
+    if current is not None:
+        raise Conflict("counter_busy", f"ticket {current.number} is still {current.status.value} at this counter", None)
+
+
+def call_next(deps: Deps, principal: Principal | None, counter_id: int) -> dict[str, Any] | None:
+    """The policy's choice among the services this counter serves, claimed atomically; None if empty."""
+    now = deps.clock()
+    with deps.store.write() as uow:
+        counter = _load_counter(uow, principal, counter_id)
+        _ensure_can_call(uow, counter)
+        branch: Branch = uow.branches.get(counter.branch_id)
+        ticket = _claim_next(uow, branch, counter, now, principal.id if principal else None)
+        if ticket is None:
+            return None
+        emit_called(uow, branch, ticket, now)
+        view = ticket_view(uow, branch, ticket, now)
+    deps.commit_and_publish(uow)
+    return view
+
+
+def _claim_next(uow: Any, branch: Branch, counter: Counter, now: datetime, by: int | None) -> Ticket | None:
+    for _ in range(CLAIM_ATTEMPTS):
+        transferred = uow.tickets.transferred_to(counter.id)
+        if transferred is not None:
+            ticket_id, reason = transferred, reason_for("transferred", _class_of(uow, transferred)).to_dict()
+        else:
+            heads = uow.tickets.heads(counter.service_ids, by_arrival=branch.policy.kind is PolicyKind.FIFO)
+            choice = pick_next(heads, counter.service_ids, now.timestamp(), branch.policy)
+            if choice is None:
+                return None
+            ticket_id, reason = choice.candidate.ticket_id, choice.reason.to_dict()
+        claimed = _claim(uow, counter, ticket_id, reason, now, by)
+        if claimed is not None:
+            return claimed  # type: ignore[no-any-return]
+    raise Conflict("busy_try_again", "other counters are calling at the same moment; try again", None)
+
+
+def _class_of(uow: Any, ticket_id: int) -> Any:
+    return uow.tickets.get(ticket_id).customer_class
+
+
+def call_ticket(deps: Deps, principal: Principal | None, counter_id: int, ticket_id: int) -> dict[str, Any]:
+    """Serve a specific waiting ticket out of order; recorded in the audit log."""
+    now = deps.clock()
+    with deps.store.write() as uow:
+        counter = _load_counter(uow, principal, counter_id)
+        _ensure_can_call(uow, counter)
+        ticket: Ticket = found(uow.tickets.get(ticket_id), "ticket", "ticket_id")
+        if ticket.branch_id != counter.branch_id:
+            raise NotFound("ticket_not_found", "no such ticket in this branch", "ticket_id")
+        lifecycle.target_status("call", ticket.status)
+        reason = reason_for("chosen_by_teller", ticket.customer_class).to_dict()
+        claimed = _claim(uow, counter, ticket_id, reason, now, principal.id if principal else None)
+        if claimed is None:
+            raise Conflict("ticket_not_waiting", "another counter took this ticket", "ticket_id")
+        branch = uow.branches.get(counter.branch_id)
+        uow.audit.record(
+            {
+                "branch_id": branch.id,
+                "at": now,
+                "actor": principal.name if principal else "",
+                "action": "call_out_of_order",
+                "ticket_id": ticket_id,
+                "detail": {"counter_id": counter_id, "number": ticket.number},
+            }
+        )
+        emit_called(uow, branch, claimed, now)
+        view = ticket_view(uow, branch, claimed, now)
+    deps.commit_and_publish(uow)
+    return view
+
+
+def transfer_ticket(
+    deps: Deps,
+    principal: Principal | None,
+    ticket_id: int,
+    *,
+    service_id: int | None = None,
+    counter_id: int | None = None,
+) -> dict[str, Any]:
+    """Back to waiting for another service or a specific counter, keeping its original arrival."""
+    if (service_id is None) == (counter_id is None):
+        raise InvalidInput("transfer_target", "give exactly one of service_id or counter_id", "service_id")
+    now = deps.clock()
+    with deps.store.write() as uow:
+        ticket: Ticket = found(uow.tickets.get(ticket_id), "ticket")
+        require(principal, STAFF_ROLES, ticket.branch_id)
+        lifecycle.target_status("transfer", ticket.status)
+        values = _transfer_values(uow, ticket, service_id, counter_id)
+        updated = uow.tickets.transition(ticket_id, lifecycle.allowed_from("transfer"), values)
+        if updated is None:
+            raise Conflict("ticket_changed", "the ticket changed meanwhile; reload", "status")
+        branch = uow.branches.get(ticket.branch_id)
+        uow.audit.record(
+            {
+                "branch_id": branch.id,
+                "at": now,
+                "actor": principal.name if principal else "",
+                "action": "transfer",
+                "ticket_id": ticket_id,
+                "detail": {"from_counter": ticket.counter_id, "to_service": service_id, "to_counter": counter_id},
+            }
+        )
+        uow.emit(
+            branch.id,
+            protocol.TICKET_UPDATED,
+            {"ticket": brief(updated, None, branch.timezone), "action": "transfer"},
+            now,
+        )
+        view = ticket_view(uow, branch, updated, now)
+    deps.commit_and_publish(uow)
+    return view
+
+
+def _transfer_values(uow: Any, ticket: Ticket, service_id: int | None, counter_id: int | None) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "status": TicketStatus.WAITING.value,
+        "counter_id": None,
+        "called_at": None,
+        "started_at": None,
+        "transferred_from": ticket.counter_id,
+    }
+    if service_id is not None:
+        service = uow.services.get(service_id)
+        if service is None or service.branch_id != ticket.branch_id:
+            raise NotFound("service_not_found", "no such service in this branch", "service_id")
+        values |= {"service_id": service_id, "target_counter_id": None}
+    else:
+        counter = uow.counters.get(counter_id)
+        if counter is None or counter.branch_id != ticket.branch_id:
+            raise NotFound("counter_not_found", "no such counter in this branch", "counter_id")
+        values["target_counter_id"] = counter.id
+    return values
+
+
+def epoch(value: datetime) -> float:
+    return value.astimezone(UTC).timestamp()

@@ -1,0 +1,49 @@
+"""What every use case needs, passed in explicitly (no globals, no clock reads)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from server.domain.errors import Forbidden, NotFound
+from server.domain.records import Principal
+
+
+@dataclass(frozen=True)
+class Deps:
+    # store.write() / store.read() are context managers yielding a unit of work with
+    # repositories (branches, services, counters, users, devices, tokens, tickets, events, audit)
+    store: Any
+    clock: Callable[[], datetime]
+    # pushes the committed events of these branches to subscribers, in seq order
+    publish: Callable[[Iterable[int]], None]
+    token_ttl_seconds: int = 12 * 3600
+
+    def commit_and_publish(self, uow: Any) -> None:
+        """Called after a write block closed cleanly."""
+        if uow.touched:
+            self.publish(sorted(uow.touched))
+
+
+STAFF_ROLES = ("admin", "manager", "teller")
+
+
+def require(principal: Principal | None, roles: Iterable[str], branch_id: int | None = None) -> Principal:
+    """The caller must hold one of ``roles`` and, for branch data, belong to that branch."""
+    if principal is None:
+        from server.domain.errors import Unauthorized
+
+        raise Unauthorized("unauthorized", "log in or present a device token")
+    if principal.role not in roles:
+        raise Forbidden("forbidden_role", f"a {principal.role} may not do this")
+    if branch_id is not None and not principal.can_see(branch_id):
+        raise Forbidden("forbidden_branch", "this branch is not yours")
+    return principal
+
+
+def found(value: Any, what: str, field: str | None = None) -> Any:
+    if value is None:
+        raise NotFound(f"{what}_not_found", f"no such {what.replace('_', ' ')}", field)
+    return value

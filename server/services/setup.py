@@ -1,0 +1,331 @@
+"""Admin and manager set-up: branches, services, counters, staff, devices, queue policy."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from server import protocol
+from server.domain.errors import Conflict, InvalidInput, NotFound
+from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_hours
+from server.domain.policy import QueuePolicy
+from server.domain.records import Principal
+from server.services.auth import hash_password, new_token
+from server.services.context import Deps, found, require
+from server.services.views import branch_view, counter_view, service_view
+
+MANAGERS = ("admin", "manager")
+ROLES = ("admin", "manager", "teller")
+DEVICE_KINDS = ("kiosk", "display")
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("invalid_timezone", f"unknown time zone {name!r}", "timezone") from None
+    return name
+
+
+def _names(data: dict[str, Any]) -> dict[str, str]:
+    """``name`` may be one string or {"zh", "en"}; both columns are always filled."""
+    name = data["name"]
+    if isinstance(name, str):
+        return {"name_zh": name, "name_en": name}
+    return {"name_zh": name.get("zh") or name.get("en"), "name_en": name.get("en") or name.get("zh")}
+
+
+def create_branch(deps: Deps, principal: Principal | None, data: dict[str, Any]) -> dict[str, Any]:
+    require(principal, ("admin",))
+    hours = parse_opening_hours(data.get("opening_hours", ALWAYS_OPEN))
+    policy = QueuePolicy.from_dict(data.get("policy", {}))
+    with deps.store.write() as uow:
+        if uow.branches.by_code(data["code"]):
+            raise Conflict("branch_code_taken", f"branch code {data['code']!r} is taken", "code")
+        branch = uow.branches.add(
+            {
+                "code": data["code"],
+                **_names(data),
+                "timezone": _check_timezone(data.get("timezone", "UTC")),
+                "opening_hours": dump_opening_hours(hours),
+                "policy": policy.to_dict(),
+                "settings": data.get("settings", {}),
+            }
+        )
+    return branch_view(branch, deps.clock())
+
+
+def update_branch(deps: Deps, principal: Principal | None, branch_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    require(principal, MANAGERS, branch_id)
+    values: dict[str, Any] = {}
+    if "name" in data:
+        values |= _names(data)
+    if "timezone" in data:
+        values["timezone"] = _check_timezone(data["timezone"])
+    if "opening_hours" in data:
+        values["opening_hours"] = dump_opening_hours(parse_opening_hours(data["opening_hours"]))
+    if "settings" in data:
+        values["settings"] = data["settings"]
+    with deps.store.write() as uow:
+        found(uow.branches.get(branch_id), "branch")
+        branch = uow.branches.update(branch_id, values) if values else uow.branches.get(branch_id)
+    return branch_view(branch, deps.clock())
+
+
+def list_branches(deps: Deps, principal: Principal | None) -> list[dict[str, Any]]:
+    who = require(principal, (*ROLES, "kiosk", "display"))
+    now = deps.clock()
+    with deps.store.read() as uow:
+        branches = uow.branches.all(None if who.role == "admin" else who.branch_ids)
+    return [branch_view(b, now) for b in branches]
+
+
+def get_branch(deps: Deps, principal: Principal | None, branch_id: int) -> dict[str, Any]:
+    require(principal, (*ROLES, "kiosk", "display"), branch_id)
+    with deps.store.read() as uow:
+        return branch_view(found(uow.branches.get(branch_id), "branch"), deps.clock())
+
+
+def set_policy(deps: Deps, principal: Principal | None, branch_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    require(principal, MANAGERS, branch_id)
+    policy = QueuePolicy.from_dict(data)
+    with deps.store.write() as uow:
+        found(uow.branches.get(branch_id), "branch")
+        uow.branches.update(branch_id, {"policy": policy.to_dict()})
+        uow.emit(branch_id, protocol.QUEUE_CHANGED, {"reason": "policy_changed"}, deps.clock())
+    deps.commit_and_publish(uow)
+    return policy.to_dict()
+
+
+def get_policy(deps: Deps, principal: Principal | None, branch_id: int) -> dict[str, Any]:
+    require(principal, ROLES, branch_id)
+    with deps.store.read() as uow:
+        return found(uow.branches.get(branch_id), "branch").policy.to_dict()  # type: ignore[no-any-return]
+
+
+# --- services ---------------------------------------------------------------------------
+
+
+def _service_values(data: dict[str, Any]) -> dict[str, Any]:
+    values = {k: data[k] for k in ("prefix", "target_wait", "expected_service", "active") if k in data}
+    if "name" in data:
+        values |= _names(data)
+    if "prefix" in values:
+        values["prefix"] = values["prefix"].upper()
+    return values
+
+
+def create_service(deps: Deps, principal: Principal | None, branch_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    require(principal, MANAGERS, branch_id)
+    values = _service_values(data)
+    with deps.store.write() as uow:
+        found(uow.branches.get(branch_id), "branch")
+        if uow.services.prefix_taken(branch_id, values["prefix"]):
+            raise Conflict("prefix_taken", f"prefix {values['prefix']} is used by another service", "prefix")
+        service = uow.services.add({"branch_id": branch_id, **values})
+        uow.emit(branch_id, protocol.QUEUE_CHANGED, {"reason": "service_added"}, deps.clock())
+    deps.commit_and_publish(uow)
+    return service_view(service)
+
+
+def update_service(deps: Deps, principal: Principal | None, service_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    values = _service_values(data)
+    with deps.store.write() as uow:
+        service = found(uow.services.get(service_id), "service")
+        require(principal, MANAGERS, service.branch_id)
+        if "prefix" in values and uow.services.prefix_taken(service.branch_id, values["prefix"], service_id):
+            raise Conflict("prefix_taken", f"prefix {values['prefix']} is used by another service", "prefix")
+        if values:
+            service = uow.services.update(service_id, values)
+        uow.emit(service.branch_id, protocol.QUEUE_CHANGED, {"reason": "service_changed"}, deps.clock())
+    deps.commit_and_publish(uow)
+    return service_view(service)
+
+
+def list_services(deps: Deps, principal: Principal | None, branch_id: int) -> list[dict[str, Any]]:
+    require(principal, (*ROLES, "kiosk", "display"), branch_id)
+    with deps.store.read() as uow:
+        found(uow.branches.get(branch_id), "branch")
+        return [service_view(s) for s in uow.services.for_branch(branch_id)]
+
+
+def get_service(deps: Deps, principal: Principal | None, service_id: int) -> dict[str, Any]:
+    with deps.store.read() as uow:
+        service = found(uow.services.get(service_id), "service")
+        require(principal, (*ROLES, "kiosk", "display"), service.branch_id)
+        return service_view(service)
+
+
+# --- counters ---------------------------------------------------------------------------
+
+
+def _check_counter_services(uow: Any, branch_id: int, service_ids: list[int]) -> None:
+    if len(set(service_ids)) != len(service_ids):
+        raise InvalidInput("duplicate_service", "a service is listed twice", "service_ids")
+    for sid in service_ids:
+        service = uow.services.get(sid)
+        if service is None or service.branch_id != branch_id:
+            raise NotFound("service_not_found", f"no service {sid} in this branch", "service_ids")
+
+
+def create_counter(deps: Deps, principal: Principal | None, branch_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    require(principal, MANAGERS, branch_id)
+    with deps.store.write() as uow:
+        found(uow.branches.get(branch_id), "branch")
+        _check_counter_services(uow, branch_id, data["service_ids"])
+        if uow.counters.number_taken(branch_id, data["number"]):
+            raise Conflict("counter_number_taken", f"counter {data['number']} exists", "number")
+        counter = uow.counters.add(
+            {
+                "branch_id": branch_id,
+                "number": data["number"],
+                "name": data.get("name") or f"{data['number']}",
+                "service_ids": data["service_ids"],
+                "status": "closed",
+            }
+        )
+        uow.emit(branch_id, protocol.COUNTER_CHANGED, {"counter": counter_view(counter)}, deps.clock())
+    deps.commit_and_publish(uow)
+    return counter_view(counter)
+
+
+def update_counter(deps: Deps, principal: Principal | None, counter_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    with deps.store.write() as uow:
+        counter = found(uow.counters.get(counter_id), "counter")
+        require(principal, MANAGERS, counter.branch_id)
+        values = {k: data[k] for k in ("number", "name", "service_ids") if k in data}
+        if "service_ids" in values:
+            _check_counter_services(uow, counter.branch_id, values["service_ids"])
+        if "number" in values and uow.counters.number_taken(counter.branch_id, values["number"], counter_id):
+            raise Conflict("counter_number_taken", f"counter {values['number']} exists", "number")
+        if values:
+            counter = uow.counters.update(counter_id, values)
+        uow.emit(counter.branch_id, protocol.COUNTER_CHANGED, {"counter": counter_view(counter)}, deps.clock())
+    deps.commit_and_publish(uow)
+    return counter_view(counter)
+
+
+def list_counters(deps: Deps, principal: Principal | None, branch_id: int) -> list[dict[str, Any]]:
+    require(principal, (*ROLES, "display"), branch_id)
+    with deps.store.read() as uow:
+        found(uow.branches.get(branch_id), "branch")
+        return [counter_view(c) for c in uow.counters.for_branch(branch_id)]
+
+
+def get_counter(deps: Deps, principal: Principal | None, counter_id: int) -> dict[str, Any]:
+    with deps.store.read() as uow:
+        counter = found(uow.counters.get(counter_id), "counter")
+        require(principal, (*ROLES, "display"), counter.branch_id)
+        return counter_view(counter)
+
+
+# --- staff and devices --------------------------------------------------------------------
+
+
+def _user_view(user: Any) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "role": user.role,
+        "branch_ids": user.branch_ids,
+        "active": user.active,
+    }
+
+
+def _check_staff_scope(uow: Any, who: Principal, role: str, branch_ids: list[int]) -> None:
+    if role not in ROLES:
+        raise InvalidInput("invalid_role", "role must be admin, manager or teller", "role")
+    if who.role != "admin" and (role == "admin" or not set(branch_ids) <= set(who.branch_ids)):
+        raise InvalidInput("forbidden_scope", "managers create tellers and managers of their branches", "role")
+    for bid in branch_ids:
+        found(uow.branches.get(bid), "branch", "branch_ids")
+
+
+def create_user(deps: Deps, principal: Principal | None, data: dict[str, Any]) -> dict[str, Any]:
+    who = require(principal, MANAGERS)
+    with deps.store.write() as uow:
+        _check_staff_scope(uow, who, data["role"], data.get("branch_ids", []))
+        if uow.users.credentials(data["username"]):
+            raise Conflict("username_taken", f"username {data['username']!r} is taken", "username")
+        user = uow.users.add(
+            {
+                "username": data["username"],
+                "password_hash": hash_password(data["password"]),
+                "role": data["role"],
+                "branch_ids": data.get("branch_ids", []),
+            }
+        )
+    return _user_view(user)
+
+
+def update_user(deps: Deps, principal: Principal | None, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    who = require(principal, MANAGERS)
+    with deps.store.write() as uow:
+        user = found(uow.users.get(user_id), "user")
+        role, branch_ids = data.get("role", user.role), data.get("branch_ids", user.branch_ids)
+        _check_staff_scope(uow, who, role, branch_ids)
+        values: dict[str, Any] = {"role": role, "branch_ids": branch_ids}
+        if "password" in data:
+            values["password_hash"] = hash_password(data["password"])
+        if "active" in data:
+            values["active"] = data["active"]
+        user = uow.users.update(user_id, values)
+    return _user_view(user)
+
+
+def list_users(deps: Deps, principal: Principal | None) -> list[dict[str, Any]]:
+    who = require(principal, MANAGERS)
+    with deps.store.read() as uow:
+        users = uow.users.all()
+    return [_user_view(u) for u in users if who.role == "admin" or set(u.branch_ids) & set(who.branch_ids)]
+
+
+def get_user(deps: Deps, principal: Principal | None, user_id: int) -> dict[str, Any]:
+    who = require(principal, MANAGERS)
+    with deps.store.read() as uow:
+        user = found(uow.users.get(user_id), "user")
+    if who.role != "admin" and not set(user.branch_ids) & set(who.branch_ids):
+        raise NotFound("user_not_found", "no such user", None)
+    return _user_view(user)
+
+
+def _device_view(device: Any) -> dict[str, Any]:
+    return {
+        "id": device.id,
+        "branch_id": device.branch_id,
+        "kind": device.kind,
+        "name": device.name,
+        "revoked": device.revoked,
+        "status": device.status,
+    }
+
+
+def create_device(deps: Deps, principal: Principal | None, branch_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    require(principal, MANAGERS, branch_id)
+    if data["kind"] not in DEVICE_KINDS:
+        raise InvalidInput("invalid_device_kind", "kind must be kiosk or display", "kind")
+    now = deps.clock()
+    with deps.store.write() as uow:
+        found(uow.branches.get(branch_id), "branch")
+        device = uow.devices.add(
+            {"branch_id": branch_id, "kind": data["kind"], "name": data["name"], "created_at": now, "status": {}}
+        )
+        token = new_token(uow, now, device_id=device.id)
+    return _device_view(device) | {"token": token}
+
+
+def revoke_device(deps: Deps, principal: Principal | None, branch_id: int, device_id: int) -> None:
+    require(principal, MANAGERS, branch_id)
+    with deps.store.write() as uow:
+        device = uow.devices.get(device_id)
+        if device is None or device.branch_id != branch_id:
+            raise NotFound("device_not_found", "no such device in this branch", None)
+        uow.devices.update(device_id, {"revoked": True})
+        uow.tokens.revoke_for_device(device_id)
+
+
+def list_devices(deps: Deps, principal: Principal | None, branch_id: int) -> list[dict[str, Any]]:
+    require(principal, MANAGERS, branch_id)
+    with deps.store.read() as uow:
+        found(uow.branches.get(branch_id), "branch")
+        return [_device_view(d) for d in uow.devices.for_branch(branch_id)]

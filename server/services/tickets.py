@@ -1,0 +1,203 @@
+"""Walk-in tickets: issue, follow, and every transition after the call."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from server import protocol
+from server.domain import lifecycle
+from server.domain.classes import WALK_IN_CLASSES, CustomerClass, TicketStatus
+from server.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from server.domain.hours import is_open
+from server.domain.numbering import business_date, format_number
+from server.domain.records import Branch, Principal, Ticket
+from server.services.context import STAFF_ROLES, Deps, found, require
+from server.services.views import brief, ticket_view
+
+LANGUAGES = ("zh", "en")
+
+
+def issue_ticket(
+    deps: Deps,
+    principal: Principal | None,
+    branch_id: int,
+    service_id: int,
+    customer_class: str = "regular",
+    language: str = "zh",
+    *,
+    appointment: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A new waiting ticket with the next number of its service for the branch's business day.
+
+    ``appointment`` (check-in only) carries ``code`` and ``anchor_at`` (the slot start).
+    """
+    require(principal, (*STAFF_ROLES, "kiosk"), branch_id)
+    cls = _walk_in_class(customer_class) if appointment is None else CustomerClass.APPOINTMENT
+    if language not in LANGUAGES:
+        raise InvalidInput("invalid_language", "language must be zh or en", "language")
+    now = deps.clock()
+    with deps.store.write() as uow:
+        branch = found(uow.branches.get(branch_id), "branch")
+        service = uow.services.get(service_id)
+        if service is None or service.branch_id != branch_id:
+            raise NotFound("service_not_found", "no such service in this branch", "service_id")
+        if not service.active:
+            raise Conflict("service_closed", "this service is not offered right now", "service_id")
+        if not is_open(branch.opening_hours, now.astimezone(ZoneInfo(branch.timezone))):
+            raise Conflict("branch_closed", "the branch is closed now", None)
+        day = business_date(now, branch.timezone)
+        sequence = uow.tickets.next_sequence(branch_id, service_id, day)
+        ticket = uow.tickets.add(
+            {
+                "branch_id": branch_id,
+                "service_id": service_id,
+                "number": format_number(service.prefix, sequence),
+                "sequence": sequence,
+                "business_date": day,
+                "customer_class": cls.value,
+                "status": TicketStatus.WAITING.value,
+                "language": language,
+                "issued_at": now,
+                "anchor_at": appointment["anchor_at"] if appointment else now,
+                "tracking_token": secrets.token_urlsafe(18),
+                "appointment_code": appointment["code"] if appointment else None,
+                "device_id": principal.id if principal and principal.kind == "device" else None,
+            }
+        )
+        view = ticket_view(uow, branch, ticket, now, with_track_url=True)
+        uow.emit(branch_id, protocol.TICKET_ISSUED, {"ticket": brief(ticket, None, branch.timezone)}, now)
+    deps.commit_and_publish(uow)
+    return view
+
+
+def _walk_in_class(value: str) -> CustomerClass:
+    try:
+        cls = CustomerClass(value)
+    except ValueError:
+        cls = None
+    if cls not in WALK_IN_CLASSES:
+        raise InvalidInput(
+            "invalid_customer_class", "customer_class must be regular, vip or priority", "customer_class"
+        )
+    return cls
+
+
+def get_ticket(deps: Deps, principal: Principal | None, ticket_id: int, token: str | None) -> dict[str, Any]:
+    """A ticket for its holder (tracking token) or for staff of its branch."""
+    now = deps.clock()
+    with deps.store.read() as uow:
+        ticket = found(uow.tickets.get(ticket_id), "ticket")
+        holder = token is not None and secrets.compare_digest(token, ticket.tracking_token)
+        if not holder:
+            if principal is None:
+                # Same answer as an unknown id: a wrong token reveals nothing.
+                raise NotFound("ticket_not_found", "no such ticket", None)
+            require(principal, STAFF_ROLES, ticket.branch_id)
+        branch = uow.branches.get(ticket.branch_id)
+        view = ticket_view(uow, branch, ticket, now, with_track_url=holder or principal is not None)
+        view["service"] = _service_name(uow, ticket)
+        view["branch"] = {"id": branch.id, "name": branch.name, "timezone": branch.timezone}
+        return view
+
+
+def _service_name(uow: Any, ticket: Ticket) -> dict[str, Any]:
+    service = uow.services.get(ticket.service_id)
+    return {"id": service.id, "name": service.name, "prefix": service.prefix}
+
+
+def holder_may(deps: Deps, ticket_id: int, token: str | None) -> bool:
+    if not token:
+        return False
+    with deps.store.read() as uow:
+        ticket = uow.tickets.get(ticket_id)
+        return ticket is not None and secrets.compare_digest(token, ticket.tracking_token)
+
+
+def _stamp(action: str, now: datetime) -> dict[str, Any]:
+    return {
+        "start": {"started_at": now},
+        "finish": {"finished_at": now},
+        "no_show": {"finished_at": now},
+        "cancel": {"finished_at": now},
+    }.get(action, {})
+
+
+def change_ticket(
+    deps: Deps,
+    principal: Principal | None,
+    ticket_id: int,
+    action: str,
+    *,
+    holder_token: str | None = None,
+) -> dict[str, Any]:
+    """recall, start, finish, no_show or cancel, as one conditional update."""
+    now = deps.clock()
+    with deps.store.write() as uow:
+        ticket: Ticket = found(uow.tickets.get(ticket_id), "ticket")
+        _authorise_change(principal, ticket, action, holder_token)
+        target = lifecycle.target_status(action, ticket.status)
+        values: dict[str, Any] = {"status": target.value, **_stamp(action, now)}
+        if action == "recall":
+            values["recall_count"] = ticket.recall_count + 1
+            values["called_at"] = now
+        updated = uow.tickets.transition(ticket_id, lifecycle.allowed_from(action), values)
+        if updated is None:
+            raise Conflict("ticket_changed", "the ticket changed meanwhile; reload", "status")
+        branch = uow.branches.get(ticket.branch_id)
+        _emit_change(uow, branch, updated, action, now)
+        view = ticket_view(uow, branch, updated, now)
+    deps.commit_and_publish(uow)
+    return view
+
+
+def _authorise_change(principal: Principal | None, ticket: Ticket, action: str, token: str | None) -> None:
+    if action == "cancel" and token is not None:
+        if not secrets.compare_digest(token, ticket.tracking_token):
+            raise Unauthorized("invalid_ticket_token", "the tracking token does not match", "token")
+        return
+    require(principal, STAFF_ROLES, ticket.branch_id)
+
+
+def _emit_change(uow: Any, branch: Branch, ticket: Ticket, action: str, now: datetime) -> None:
+    from server.services.calling import emit_called
+
+    if action == "recall":
+        emit_called(uow, branch, ticket, now, recall=True)
+        return
+    counter = uow.counters.get(ticket.counter_id) if ticket.counter_id else None
+    uow.emit(
+        branch.id,
+        protocol.TICKET_UPDATED,
+        {"ticket": brief(ticket, counter, branch.timezone), "action": action},
+        now,
+    )
+
+
+def leave_feedback(
+    deps: Deps, principal: Principal | None, ticket_id: int, score: int, comment: str, token: str | None
+) -> dict[str, Any]:
+    now = deps.clock()
+    with deps.store.write() as uow:
+        ticket: Ticket = found(uow.tickets.get(ticket_id), "ticket")
+        if token is not None:
+            if not secrets.compare_digest(token, ticket.tracking_token):
+                raise Unauthorized("invalid_ticket_token", "the tracking token does not match", "token")
+        else:
+            require(principal, STAFF_ROLES, ticket.branch_id)
+        if ticket.status is not TicketStatus.DONE:
+            raise Conflict("ticket_not_done", "feedback is for served tickets", "status")
+        if uow.tickets.has_feedback(ticket_id):
+            raise Conflict("feedback_exists", "feedback was already given for this ticket", None)
+        uow.tickets.add_feedback(
+            {
+                "ticket_id": ticket_id,
+                "branch_id": ticket.branch_id,
+                "score": score,
+                "comment": comment,
+                "created_at": now,
+            }
+        )
+    return {"ticket_id": ticket_id, "score": score, "comment": comment}

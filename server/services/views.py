@@ -1,0 +1,165 @@
+"""JSON-ready views of tickets, counters and the branch queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from server.domain.classes import CounterStatus, CustomerClass, TicketStatus
+from server.domain.estimate import estimate_wait
+from server.domain.hours import dump_opening_hours, is_open
+from server.domain.policy import ahead_thresholds
+from server.domain.records import Branch, Counter, Service, Ticket
+
+
+def iso(value: datetime | None, timezone: str) -> str | None:
+    """UTC in the store, the branch's local time (with offset) on the wire."""
+    return value.astimezone(ZoneInfo(timezone)).isoformat() if value else None
+
+
+def track_url(ticket: Ticket) -> str:
+    return f"/track/{ticket.id}?token={ticket.tracking_token}"
+
+
+def branch_view(branch: Branch, now: datetime | None = None) -> dict[str, Any]:
+    view = {
+        "id": branch.id,
+        "code": branch.code,
+        "name": branch.name,
+        "timezone": branch.timezone,
+        "opening_hours": dump_opening_hours(branch.opening_hours),
+        "settings": branch.settings,
+    }
+    if now is not None:
+        view["open_now"] = is_open(branch.opening_hours, now.astimezone(ZoneInfo(branch.timezone)))
+    return view
+
+
+def service_view(service: Service) -> dict[str, Any]:
+    return {
+        "id": service.id,
+        "branch_id": service.branch_id,
+        "name": service.name,
+        "prefix": service.prefix,
+        "target_wait": service.target_wait,
+        "expected_service": service.expected_service,
+        "active": service.active,
+    }
+
+
+def counter_view(counter: Counter, ticket: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "id": counter.id,
+        "branch_id": counter.branch_id,
+        "number": counter.number,
+        "name": counter.name,
+        "service_ids": counter.service_ids,
+        "status": counter.status.value,
+        "ticket": ticket,
+    }
+
+
+def people_ahead(uow: Any, branch: Branch, ticket: Ticket, now: datetime) -> int:
+    thresholds = ahead_thresholds(branch.policy, ticket.customer_class, ticket.anchor_at.timestamp(), now.timestamp())
+    return int(uow.tickets.count_ahead(ticket.service_id, ticket.id, thresholds))
+
+
+def serving_counters(counters: list[Counter], service_id: int) -> int:
+    return sum(1 for c in counters if c.status is CounterStatus.OPEN and service_id in c.service_ids)
+
+
+def ticket_view(
+    uow: Any, branch: Branch, ticket: Ticket, now: datetime, *, with_track_url: bool = False
+) -> dict[str, Any]:
+    tz = branch.timezone
+    view: dict[str, Any] = {
+        "id": ticket.id,
+        "branch_id": ticket.branch_id,
+        "service_id": ticket.service_id,
+        "number": ticket.number,
+        "customer_class": ticket.customer_class.value,
+        "status": ticket.status.value,
+        "counter_id": ticket.counter_id,
+        "counter_number": None,
+        "language": ticket.language,
+        "issued_at": iso(ticket.issued_at, tz),
+        "called_at": iso(ticket.called_at, tz),
+        "started_at": iso(ticket.started_at, tz),
+        "finished_at": iso(ticket.finished_at, tz),
+        "recall_count": ticket.recall_count,
+        "call_reason": ticket.call_reason,
+        "appointment_code": ticket.appointment_code,
+        "people_ahead": 0,
+        "estimated_wait": None,
+    }
+    if ticket.counter_id is not None:
+        counter = uow.counters.get(ticket.counter_id)
+        view["counter_number"] = counter.number if counter else None
+    if ticket.status is TicketStatus.WAITING:
+        service = uow.services.get(ticket.service_id)
+        ahead = people_ahead(uow, branch, ticket, now)
+        counters = serving_counters(uow.counters.for_branch(branch.id), ticket.service_id)
+        view["people_ahead"] = ahead
+        view["estimated_wait"] = estimate_wait(ahead, counters, service.expected_service).to_dict()
+    if with_track_url:
+        view["track_url"] = track_url(ticket)
+    return view
+
+
+def queue_snapshot(uow: Any, branch: Branch, now: datetime) -> dict[str, Any]:
+    """Everything a screen needs to draw the branch, consistent with ``seq``."""
+    seq = uow.branches.seq(branch.id)
+    services = uow.services.for_branch(branch.id)
+    counters = uow.counters.for_branch(branch.id)
+    summary = uow.tickets.waiting_summary(branch.id)
+    current = {t.counter_id: t for t in uow.tickets.open_for_branch(branch.id)}
+    service_rows = []
+    for s in services:
+        waiting, earliest = summary.get(s.id, (0, None))
+        open_counters = serving_counters(counters, s.id)
+        service_rows.append(
+            service_view(s)
+            | {
+                "waiting": waiting,
+                "longest_wait": int((now - earliest).total_seconds()) if earliest else 0,
+                "open_counters": open_counters,
+                "estimated_wait": estimate_wait(waiting, open_counters, s.expected_service).to_dict(),
+            }
+        )
+    return {
+        "seq": seq,
+        "branch": branch_view(branch, now),
+        "now": iso(now, branch.timezone),
+        "services": service_rows,
+        "counters": [
+            counter_view(c, brief(current[c.id], c, branch.timezone) if c.id in current else None) for c in counters
+        ],
+        "recent_calls": [call_view(t, counters, branch.timezone) for t in uow.tickets.recent_calls(branch.id)],
+    }
+
+
+def brief(ticket: Ticket, counter: Counter | None, tz: str) -> dict[str, Any]:
+    """The short form screens show: no tracking token, no personal data."""
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "service_id": ticket.service_id,
+        "customer_class": ticket.customer_class.value,
+        "status": ticket.status.value,
+        "counter_id": ticket.counter_id,
+        "counter_number": counter.number if counter else None,
+        "issued_at": iso(ticket.issued_at, tz),
+        "called_at": iso(ticket.called_at, tz),
+        "started_at": iso(ticket.started_at, tz),
+        "call_reason": ticket.call_reason,
+        "recall_count": ticket.recall_count,
+    }
+
+
+def call_view(ticket: Ticket, counters: list[Counter], tz: str) -> dict[str, Any]:
+    by_id = {c.id: c for c in counters}
+    return brief(ticket, by_id.get(ticket.counter_id or -1), tz)
+
+
+__all__ = ["CustomerClass", "brief", "queue_snapshot", "ticket_view"]

@@ -1,0 +1,48 @@
+"""Pushes committed branch events to subscribers, exactly in seq order.
+
+Events are written in the same transaction as the change (the outbox). After commit,
+``flush`` takes the branch's outbox cursor under a lock (SQLite's write lock, or a
+PostgreSQL row lock shared by every server process), emits what lies past it in seq
+order and moves the cursor. Whoever flushes first emits for everyone, so two threads or
+processes can never emit a branch's events out of order, and events committed by a
+process that died before flushing go out with the next flush.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from server.store.uow import SqlStore
+
+log = logging.getLogger(__name__)
+
+Emit = Callable[[str, dict[str, Any], int], None]
+
+
+class OutboxRelay:
+    def __init__(self, store: SqlStore, emit: Emit) -> None:
+        self.store = store
+        self.emit = emit
+
+    def flush(self, branch_ids: Iterable[int]) -> None:
+        for branch_id in branch_ids:
+            try:
+                self._flush_branch(branch_id)
+            except Exception:  # the change is committed; the periodic flush retries
+                log.exception("could not push events of branch %s", branch_id)
+
+    def _flush_branch(self, branch_id: int) -> None:
+        with self.store.write() as uow:
+            published, last = uow.events.claim_unpublished(branch_id)
+            if last <= published:
+                return
+            for _seq, name, payload in uow.events.after(branch_id, published, last):
+                self.emit(name, payload, branch_id)
+            uow.events.mark_published(branch_id, last)
+
+    def flush_all(self) -> None:
+        with self.store.read() as uow:
+            ids = [b.id for b in uow.branches.all()]
+        self.flush(ids)

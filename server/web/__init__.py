@@ -1,0 +1,127 @@
+"""The composition root: ``create_app`` wires database, events, sockets, jobs and devices."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from apiflask import APIFlask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask import Request
+from flask_socketio import SocketIO
+
+from server import protocol
+from server.domain.errors import InvalidInput
+from server.services.context import Deps
+from server.settings import Settings
+from server.store.database import make_engine
+from server.store.outbox import OutboxRelay
+from server.store.uow import SqlStore
+from server.web.context import Wiring
+
+log = logging.getLogger(__name__)
+
+
+class JsonRequest(Request):
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        raise InvalidInput("invalid_json", "the body is not valid JSON", None).as_bad_request()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None) -> APIFlask:
+    settings = settings or Settings.from_env()
+    app = APIFlask(
+        __name__,
+        title="BranchQ",
+        version="1",
+        spec_path="/api/v1/openapi.json",
+        docs_path="/api/v1/docs",
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=256 * 1024,
+        VALIDATION_ERROR_STATUS_CODE=422,
+        SYNC_LOCAL_SPEC=False,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage,
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    app.request_class = JsonRequest
+    app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    engine = make_engine(settings.database_url)
+    store = SqlStore(engine)
+    socketio = SocketIO(
+        async_mode="threading",
+        message_queue=settings.message_queue,
+        cors_allowed_origins="*",
+        ping_interval=10,
+        ping_timeout=10,
+    )
+
+    def emit(name: str, payload: dict[str, Any], branch_id: int) -> None:
+        socketio.emit(name, payload, to=protocol.branch_room(branch_id))
+
+    relay = OutboxRelay(store, emit)
+    deps = Deps(store=store, clock=clock or utcnow, publish=relay.flush, token_ttl_seconds=settings.token_ttl_seconds)
+    wiring = Wiring(deps=deps, settings=settings, socketio=socketio, relay=relay)
+    app.extensions["branchq"] = wiring
+
+    _register_web(app, wiring)
+    socketio.init_app(app)
+    _register_realtime(app, wiring)
+    return app
+
+
+def _register_web(app: APIFlask, wiring: Wiring) -> None:
+    from server.web import api_misc, api_queue, api_setup, pages
+    from server.web.errors import register_error_handlers
+    from server.web.printing import PrintJobs
+    from server.web.speech import Announcer
+
+    register_error_handlers(app)
+    limiter = Limiter(get_remote_address, app=app, default_limits=[], storage_uri=wiring.settings.ratelimit_storage)
+    limiter.limit("10/minute;60/hour", methods=["POST"])(api_setup.login)
+    limiter.limit("120/minute")(api_queue.get_ticket)
+    limiter.limit("120/minute")(api_misc.announcement_audio)
+    app.extensions["limiter"] = limiter
+    for bp in (api_setup.bp, api_queue.bp, api_misc.bp, pages.bp):
+        app.register_blueprint(bp)
+    wiring.speech = Announcer(wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech")
+    wiring.print_jobs = PrintJobs(wiring)  # type: ignore[attr-defined]
+
+
+def _register_realtime(app: APIFlask, wiring: Wiring) -> None:
+    from server.web.holders import HolderUpdates
+    from server.web.realtime import BranchNamespace
+
+    namespace = BranchNamespace(wiring)
+    wiring.socketio.on_namespace(namespace)
+    wiring.holder_updates = HolderUpdates(wiring, namespace)  # type: ignore[attr-defined]
+    app.extensions["branchq_namespace"] = namespace
+
+
+def start_background(app: APIFlask) -> None:
+    """Long-running helpers of a serving process (not started by tests that only use the client)."""
+    wiring: Wiring = app.extensions["branchq"]
+    wiring.socketio.start_background_task(wiring.holder_updates.run)  # type: ignore[attr-defined]
+    threading.Thread(target=_periodic_flush, args=(wiring,), daemon=True, name="outbox-flush").start()
+
+
+def _periodic_flush(wiring: Wiring) -> None:
+    """Events committed by a process that died before pushing them still go out."""
+    while True:
+        wiring.socketio.sleep(2.0)
+        try:
+            wiring.relay.flush_all()
+        except Exception:
+            log.exception("periodic outbox flush failed")

@@ -1,0 +1,67 @@
+"""Health, announcement audio, reprint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint
+from flask import Response
+from sqlalchemy import text
+
+from server.services import tickets
+from server.web import schemas as s
+from server.web.context import deps, wiring
+from server.web.security import current_principal
+
+bp = APIBlueprint("misc", __name__, tag="System")
+
+
+@bp.get("/healthz")
+@bp.output(s.HealthOut)
+def healthz() -> Any:
+    w = wiring()
+    db = "ok"
+    try:
+        with w.deps.store.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:
+        db = "error"
+    mq = "off"
+    if w.settings.message_queue:
+        mq = "ok" if _redis_ok(w.settings.message_queue) else "error"
+    status = "ok" if db == "ok" and mq != "error" else "degraded"
+    return {"status": status, "db": db, "message_queue": mq}, 200 if status == "ok" else 503
+
+
+def _redis_ok(url: str) -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
+    except Exception:
+        return False
+
+
+@bp.get("/api/v1/announcements/audio.wav")
+@bp.input(s.AnnouncementQuery, location="query", arg_name="query")
+@bp.doc(
+    tags=["Walk-in queue"],
+    summary="The announcement as audio/wav (chime, then each language)",
+    responses={200: {"description": "audio/wav", "content": {"audio/wav": {}}}},
+)
+def announcement_audio(query: dict[str, Any]) -> Any:
+    from server.domain.announcement import speech_text
+
+    audio = wiring().speech.render(speech_text(query["number"], query["counter"]), query["lang"].split(","))
+    response = Response(audio, mimetype="audio/wav")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.post("/api/v1/tickets/<int:ticket_id>/reprint")
+@bp.output({}, status_code=202)
+@bp.doc(tags=["Walk-in queue"], security="BearerAuth", summary="Send the ticket to its kiosk's printer again")
+def reprint(ticket_id: int) -> Any:
+    view = tickets.get_ticket(deps(), current_principal(), ticket_id, None)
+    wiring().print_jobs.send_for_ticket(ticket_id, view)
+    return ""

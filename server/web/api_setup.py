@@ -1,0 +1,203 @@
+"""Set-up routes: branches, services, counters, staff, devices, policy, login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint
+
+from server.services import auth, setup
+from server.web import schemas as s
+from server.web.context import deps
+from server.web.security import bearer, bearer_token, current_principal
+
+bp = APIBlueprint("setup", __name__, url_prefix="/api/v1", tag="Setup")
+SECURED = {"security": "BearerAuth"}
+
+
+@bp.post("/auth/login")
+@bp.input(s.LoginIn, arg_name="body")
+@bp.output(s.LoginOut)
+@bp.doc(tags=["Auth"], responses={401: "wrong username or password", 429: "too many attempts"})
+def login(body: dict[str, Any]) -> Any:
+    return auth.login(deps(), body["username"], body["password"])
+
+
+@bp.post("/auth/logout")
+@bp.output({}, status_code=204)
+@bp.doc(tags=["Auth"], **SECURED)
+def logout() -> Any:
+    if token := bearer_token():
+        auth.logout(deps(), token)
+    return ""
+
+
+@bp.get("/auth/me")
+@bp.output(s.UserBrief)
+@bp.doc(tags=["Auth"], **SECURED)
+def me() -> Any:
+    from server.web.security import required_principal
+
+    p = required_principal()
+    return {"id": p.id, "username": p.name, "role": p.role, "branch_ids": list(p.branch_ids)}
+
+
+@bp.post("/branches")
+@bp.input(s.BranchIn, arg_name="body")
+@bp.output(s.BranchOut, status_code=201)
+@bp.doc(**SECURED)
+def create_branch(body: dict[str, Any]) -> Any:
+    return setup.create_branch(deps(), current_principal(), body)
+
+
+@bp.get("/branches")
+@bp.output(s.BranchOut(many=True))
+@bp.doc(**SECURED)
+def list_branches() -> Any:
+    return setup.list_branches(deps(), current_principal())
+
+
+@bp.get("/branches/<int:branch_id>")
+@bp.output(s.BranchOut)
+@bp.doc(**SECURED)
+def get_branch(branch_id: int) -> Any:
+    return setup.get_branch(deps(), current_principal(), branch_id)
+
+
+@bp.patch("/branches/<int:branch_id>")
+@bp.input(s.BranchPatch, arg_name="body")
+@bp.output(s.BranchOut)
+@bp.doc(**SECURED)
+def patch_branch(branch_id: int, body: dict[str, Any]) -> Any:
+    return setup.update_branch(deps(), current_principal(), branch_id, body)
+
+
+@bp.put("/branches/<int:branch_id>/policy")
+@bp.input(s.PolicyIn, arg_name="body")
+@bp.output(s.PolicyOut)
+@bp.doc(**SECURED, description="Queue policy: per-class target, head_start and hard_limit in seconds")
+def put_policy(branch_id: int, body: dict[str, Any]) -> Any:
+    return setup.set_policy(deps(), current_principal(), branch_id, body)
+
+
+@bp.get("/branches/<int:branch_id>/policy")
+@bp.output(s.PolicyOut)
+@bp.doc(**SECURED)
+def get_policy(branch_id: int) -> Any:
+    return setup.get_policy(deps(), current_principal(), branch_id)
+
+
+@bp.post("/branches/<int:branch_id>/services")
+@bp.input(s.ServiceIn, arg_name="body")
+@bp.output(s.ServiceOut, status_code=201)
+@bp.doc(**SECURED)
+def create_service(branch_id: int, body: dict[str, Any]) -> Any:
+    return setup.create_service(deps(), current_principal(), branch_id, body)
+
+
+@bp.get("/branches/<int:branch_id>/services")
+@bp.output(s.ServiceOut(many=True))
+@bp.doc(**SECURED)
+def list_services(branch_id: int) -> Any:
+    return setup.list_services(deps(), current_principal(), branch_id)
+
+
+@bp.get("/services/<int:service_id>")
+@bp.output(s.ServiceOut)
+@bp.doc(**SECURED)
+def get_service(service_id: int) -> Any:
+    return setup.get_service(deps(), current_principal(), service_id)
+
+
+@bp.patch("/services/<int:service_id>")
+@bp.input(s.ServicePatch, arg_name="body")
+@bp.output(s.ServiceOut)
+@bp.doc(**SECURED)
+def patch_service(service_id: int, body: dict[str, Any]) -> Any:
+    return setup.update_service(deps(), current_principal(), service_id, body)
+
+
+@bp.post("/branches/<int:branch_id>/counters")
+@bp.input(s.CounterIn, arg_name="body")
+@bp.output(s.CounterOut, status_code=201)
+@bp.doc(**SECURED)
+def create_counter(branch_id: int, body: dict[str, Any]) -> Any:
+    return setup.create_counter(deps(), current_principal(), branch_id, body)
+
+
+@bp.get("/branches/<int:branch_id>/counters")
+@bp.output(s.CounterOut(many=True))
+@bp.doc(**SECURED)
+def list_counters(branch_id: int) -> Any:
+    return setup.list_counters(deps(), current_principal(), branch_id)
+
+
+@bp.get("/counters/<int:counter_id>")
+@bp.output(s.CounterOut)
+@bp.doc(**SECURED)
+def get_counter(counter_id: int) -> Any:
+    return setup.get_counter(deps(), current_principal(), counter_id)
+
+
+@bp.patch("/counters/<int:counter_id>")
+@bp.input(s.CounterPatch, arg_name="body")
+@bp.output(s.CounterOut)
+@bp.doc(**SECURED)
+def patch_counter(counter_id: int, body: dict[str, Any]) -> Any:
+    return setup.update_counter(deps(), current_principal(), counter_id, body)
+
+
+@bp.post("/users")
+@bp.input(s.UserIn, arg_name="body")
+@bp.output(s.UserOut, status_code=201)
+@bp.doc(**SECURED)
+def create_user(body: dict[str, Any]) -> Any:
+    return setup.create_user(deps(), current_principal(), body)
+
+
+@bp.get("/users")
+@bp.output(s.UserOut(many=True))
+@bp.doc(**SECURED)
+def list_users() -> Any:
+    return setup.list_users(deps(), current_principal())
+
+
+@bp.get("/users/<int:user_id>")
+@bp.output(s.UserOut)
+@bp.doc(**SECURED)
+def get_user(user_id: int) -> Any:
+    return setup.get_user(deps(), current_principal(), user_id)
+
+
+@bp.patch("/users/<int:user_id>")
+@bp.input(s.UserPatch, arg_name="body")
+@bp.output(s.UserOut)
+@bp.doc(**SECURED)
+def patch_user(user_id: int, body: dict[str, Any]) -> Any:
+    return setup.update_user(deps(), current_principal(), user_id, body)
+
+
+@bp.post("/branches/<int:branch_id>/devices")
+@bp.input(s.DeviceIn, arg_name="body")
+@bp.output(s.DeviceOut, status_code=201)
+@bp.doc(**SECURED)
+def create_device(branch_id: int, body: dict[str, Any]) -> Any:
+    return setup.create_device(deps(), current_principal(), branch_id, body)
+
+
+@bp.get("/branches/<int:branch_id>/devices")
+@bp.output(s.DeviceOut(many=True))
+@bp.doc(**SECURED)
+def list_devices(branch_id: int) -> Any:
+    return setup.list_devices(deps(), current_principal(), branch_id)
+
+
+@bp.delete("/branches/<int:branch_id>/devices/<int:device_id>")
+@bp.output({}, status_code=204)
+@bp.doc(**SECURED)
+def revoke_device(branch_id: int, device_id: int) -> Any:
+    setup.revoke_device(deps(), current_principal(), branch_id, device_id)
+    return ""
+
+
+__all__ = ["bearer", "bp"]

@@ -1,0 +1,30 @@
+"""Access to the app's wiring from views and socket handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from server.services.context import Deps
+from server.settings import Settings
+
+
+@dataclass
+class Wiring:
+    deps: Deps
+    settings: Settings
+    socketio: Any
+    relay: Any
+    speech: Any = None
+    scheduler: Any = None
+
+
+def wiring() -> Wiring:
+    w: Wiring = current_app.extensions["branchq"]
+    return w
+
+
+def deps() -> Deps:
+    return wiring().deps

@@ -1,0 +1,84 @@
+"""Every error leaves as {"error": {"code", "message", "field"}} with a 4xx status."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from apiflask import APIFlask
+from apiflask.exceptions import HTTPError
+from werkzeug.exceptions import HTTPException
+
+from server.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+STATUS = {"bad_request": 400, "invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403, "unauthorized": 401}
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def _first_problem(detail: Any, path: str = "") -> tuple[str | None, str]:
+    """webargs detail {"json": {"a": {"b": ["msg"]}}} -> ("a.b", "msg")."""
+    if isinstance(detail, dict) and detail:
+        key, value = next(iter(detail.items()))
+        where = key if key in ("json", "query", "path", "form", "headers") and not path else f"{path}.{key}".strip(".")
+        if key in ("json", "query", "path", "form", "headers") and not path:
+            return _first_problem(value, "")
+        return _first_problem(value, where)
+    if isinstance(detail, list) and detail:
+        return (path or None), str(detail[0])
+    return (path or None), str(detail)
+
+
+def _from_http_error(error: HTTPError) -> tuple[dict[str, Any], int]:
+    status = error.status_code
+    if status == 422 or (status == 400 and error.detail):
+        field, problem = _first_problem(error.detail)
+        if field is None and "json" in str(problem).lower():
+            return error_body("invalid_json", "the body is not valid JSON", None), 400
+        message = f"{field}: {problem}" if field else problem
+        return error_body("validation_error", message, field), 422 if status == 422 else 400
+    code = (error.extra_data or {}).get("code") or HTTP_CODES.get(status, "error")
+    field = (error.extra_data or {}).get("field")
+    return error_body(code, error.message or code, field), status
+
+
+def register_error_handlers(app: APIFlask) -> None:
+    @app.error_processor
+    def _http_error(error: HTTPError) -> tuple[dict[str, Any], int, Any]:
+        body, status = _from_http_error(error)
+        return body, status, error.headers
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError) -> tuple[dict[str, Any], int]:
+        return error_body(error.code, error.message, error.field), STATUS[error.kind]
+
+    @app.errorhandler(HTTPException)
+    def _werkzeug_error(error: HTTPException) -> tuple[dict[str, Any], int]:
+        status = error.code or 500
+        if status == 400 and "json" in (error.description or "").lower():
+            return error_body("invalid_json", "the body is not valid JSON", None), 400
+        return error_body(HTTP_CODES.get(status, "error"), error.description or error.name, None), status
+
+    @app.errorhandler(Exception)
+    def _defect(error: Exception) -> tuple[dict[str, Any], int]:
+        if isinstance(error, HTTPException):
+            return _werkzeug_error(error)
+        log.exception("unhandled error")
+        return error_body("internal_error", "an unexpected error occurred; it has been logged", None), 500

@@ -1,0 +1,33 @@
+"""The terminals' pages: kiosk, display, counter, ticket tracking, booking, manager."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+
+PAGES = ("kiosk", "display", "counter", "book", "manager")
+
+
+@bp.get("/")
+def index() -> Any:
+    return render_template("index.html")
+
+
+@bp.get("/track/<int:ticket_id>")
+def track(ticket_id: int) -> Any:
+    return render_template("track.html", ticket_id=ticket_id)
+
+
+def _page(name: str) -> Any:
+    def view() -> Any:
+        return render_template(f"{name}.html")
+
+    view.__name__ = name
+    return view
+
+
+for _name in PAGES:
+    bp.add_url_rule(f"/{_name}", _name, _page(_name))

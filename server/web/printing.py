@@ -1,0 +1,36 @@
+"""Print jobs for kiosk agents: the server never touches a printer itself."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from server import protocol
+
+
+class PrintJobs:
+    def __init__(self, wiring: Any) -> None:
+        self.wiring = wiring
+
+    def send(self, device_id: int, ticket: dict[str, Any]) -> str:
+        job_id = uuid.uuid4().hex
+        deps = self.wiring.deps
+        with deps.store.read() as uow:
+            branch = uow.branches.get(ticket["branch_id"])
+            service = uow.services.get(ticket["service_id"])
+        base = self.wiring.settings.public_base_url
+        payload = {
+            "job_id": job_id,
+            "ticket": ticket | {"track_url": base + ticket["track_url"] if ticket.get("track_url") else None},
+            "branch": {"id": branch.id, "name": branch.name, "timezone": branch.timezone},
+            "service": {"id": service.id, "name": service.name, "prefix": service.prefix},
+        }
+        self.wiring.socketio.emit(protocol.PRINT_TICKET, payload, to=protocol.device_room(device_id))
+        return job_id
+
+    def send_for_ticket(self, ticket_id: int, view: dict[str, Any]) -> str | None:
+        with self.wiring.deps.store.read() as uow:
+            ticket = uow.tickets.get(ticket_id)
+        if ticket is None or ticket.device_id is None:
+            return None
+        return self.send(ticket.device_id, view)

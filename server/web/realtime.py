@@ -1,0 +1,122 @@
+"""Socket.IO: branch subscriptions with snapshot + seq resync, ticket holders, devices."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import request
+from flask_socketio import Namespace, join_room
+
+from server import protocol
+from server.domain.errors import DomainError
+from server.domain.records import Principal
+from server.services import auth, queue, tickets
+from server.web.context import Wiring
+from server.web.errors import STATUS, error_body
+
+log = logging.getLogger(__name__)
+
+TURN_NEAR_AHEAD = 3
+
+
+class BranchNamespace(Namespace):
+    """Default namespace. Staff and devices subscribe to branches; holders follow one ticket."""
+
+    def __init__(self, wiring: Wiring) -> None:
+        super().__init__(protocol.NAMESPACE)
+        self.wiring = wiring
+        self.principals: dict[str, Principal] = {}
+        # ticket id -> sids of holders connected to this process
+        self.holders: dict[int, set[str]] = {}
+        self.lock = threading.Lock()
+
+    # --- connection -------------------------------------------------------------------
+    def on_connect(self, auth_data: dict[str, Any] | None = None) -> bool:
+        data = auth_data if isinstance(auth_data, dict) else {}
+        try:
+            if "ticket" in data:
+                return self._connect_holder(data)
+            principal = auth.authenticate(self.wiring.deps, str(data.get("token", "")))
+        except DomainError as error:
+            log.info("socket refused: %s", error.message)
+            return False
+        self.principals[request.sid] = principal
+        if principal.kind == "device":
+            join_room(protocol.device_room(principal.id))
+        return True
+
+    def _connect_holder(self, data: dict[str, Any]) -> bool:
+        try:
+            ticket_id = int(data["ticket"])
+        except (TypeError, ValueError):
+            return False
+        if not tickets.holder_may(self.wiring.deps, ticket_id, str(data.get("token", ""))):
+            return False
+        join_room(protocol.ticket_room(ticket_id))
+        with self.lock:
+            self.holders.setdefault(ticket_id, set()).add(request.sid)
+        self.socketio.start_background_task(self.wiring.holder_updates.push_now, ticket_id)
+        return True
+
+    def on_disconnect(self, *args: Any) -> None:
+        sid = request.sid
+        self.principals.pop(sid, None)
+        with self.lock:
+            for ticket_id in [t for t, sids in self.holders.items() if sid in sids]:
+                self.holders[ticket_id].discard(sid)
+                if not self.holders[ticket_id]:
+                    del self.holders[ticket_id]
+
+    # --- branch subscriptions ---------------------------------------------------------
+    def on_subscribe(self, data: Any) -> dict[str, Any]:
+        def run(principal: Principal | None, branch_id: int) -> dict[str, Any]:
+            # Join first, then read: any event after the snapshot's seq reaches us live.
+            queue.snapshot(self.wiring.deps, principal, branch_id)  # authorises before joining
+            join_room(protocol.branch_room(branch_id))
+            return {"snapshot": queue.snapshot(self.wiring.deps, principal, branch_id)}
+
+        return self._branch_call(data, run)
+
+    def on_sync(self, data: Any) -> dict[str, Any]:
+        try:
+            since = int(data.get("since_seq"))
+        except (AttributeError, TypeError, ValueError):
+            return error_body("validation_error", "since_seq must be an integer", "since_seq")
+
+        def run(principal: Principal | None, branch_id: int) -> dict[str, Any]:
+            queue.snapshot(self.wiring.deps, principal, branch_id)
+            join_room(protocol.branch_room(branch_id))
+            return queue.missed_events(self.wiring.deps, principal, branch_id, since)
+
+        return self._branch_call(data, run)
+
+    def _branch_call(self, data: Any, run: Any) -> dict[str, Any]:
+        try:
+            branch_id = int(data.get("branch_id"))
+        except (AttributeError, TypeError, ValueError):
+            return error_body("validation_error", "branch_id must be an integer", "branch_id")
+        try:
+            return run(self.principals.get(request.sid), branch_id)  # type: ignore[no-any-return]
+        except DomainError as error:
+            return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
+
+    # --- device reports ---------------------------------------------------------------
+    def on_printer_status(self, data: Any) -> dict[str, Any]:
+        return self._device_report("printer", data)
+
+    def on_speech_status(self, data: Any) -> dict[str, Any]:
+        return self._device_report("speech", data)
+
+    def on_print_result(self, data: Any) -> dict[str, Any]:
+        return self._device_report("print_result", data)
+
+    def _device_report(self, kind: str, data: Any) -> dict[str, Any]:
+        principal = self.principals.get(request.sid)
+        if principal is None or principal.kind != "device" or not isinstance(data, dict):
+            return error_body("forbidden", "device reports come from devices", None)
+        from server.services import devices
+
+        devices.report_status(self.wiring.deps, principal, kind, data)
+        return {"ok": True}

@@ -1,0 +1,280 @@
+"""Request and response schemas: they validate input and generate the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import Schema
+from apiflask.fields import Boolean, Dict, Integer, List, Nested, Raw, String
+from apiflask.validators import Length, OneOf, Range, Regexp
+from marshmallow import ValidationError, fields
+
+MAX_ID = 2**31 - 1
+
+
+def Id(**kw: Any) -> Integer:
+    return Integer(strict=True, validate=Range(1, MAX_ID), **kw)
+
+
+class Names(fields.Field):
+    """A name shown to people: one string, or {"zh": …, "en": …}."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            if not 1 <= len(value.strip()) <= 120:
+                raise ValidationError("must be 1 to 120 characters")
+            return value.strip()
+        if isinstance(value, dict) and set(value) <= {"zh", "en"} and value:
+            for lang, text in value.items():
+                if not isinstance(text, str) or not 1 <= len(text.strip()) <= 120:
+                    raise ValidationError(f"{lang} must be 1 to 120 characters")
+            return {k: v.strip() for k, v in value.items()}
+        raise ValidationError('must be a string or {"zh": …, "en": …}')
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        return value
+
+
+Names._jsonschema_type_mapping = {"oneOf": [{"type": "string"}, {"type": "object"}]}  # type: ignore[attr-defined]
+
+
+class ErrorDetail(Schema):
+    code = String(metadata={"example": "ticket_not_waiting"})
+    message = String()
+    field = String(allow_none=True)
+
+
+class ErrorOut(Schema):
+    error = Nested(ErrorDetail)
+
+
+class LoginIn(Schema):
+    username = String(required=True, validate=Length(1, 64))
+    password = String(required=True, validate=Length(1, 256))
+
+
+class UserBrief(Schema):
+    id = Integer()
+    username = String()
+    role = String()
+    branch_ids = List(Integer())
+
+
+class LoginOut(Schema):
+    token = String()
+    expires_in = Integer()
+    user = Nested(UserBrief)
+
+
+class BranchIn(Schema):
+    code = String(required=True, validate=[Length(1, 32), Regexp(r"^[A-Za-z0-9_-]+$")])
+    name = Names(required=True)
+    timezone = String(load_default="UTC", validate=Length(1, 64))
+    opening_hours = Dict(metadata={"example": {"mon": [["09:00", "17:00"]]}})
+    policy = Dict()
+    settings = Dict()
+
+
+class BranchPatch(Schema):
+    name = Names()
+    timezone = String(validate=Length(1, 64))
+    opening_hours = Dict()
+    settings = Dict()
+
+
+class BranchOut(Schema):
+    id = Integer()
+    code = String()
+    name = Dict()
+    timezone = String()
+    opening_hours = Dict()
+    settings = Dict()
+    open_now = Boolean()
+
+
+class ClassRuleIn(Schema):
+    target = Integer(strict=True, validate=Range(1, 86400))
+    head_start = Integer(strict=True, validate=Range(0, 86400))
+    hard_limit = Integer(strict=True, allow_none=True, validate=Range(0, 86400))
+
+
+class PolicyIn(Schema):
+    kind = String(load_default="apq", validate=OneOf(["apq", "fifo", "strict"]))
+    classes = Dict(
+        keys=String(validate=OneOf(["regular", "vip", "priority", "appointment"])), values=Nested(ClassRuleIn)
+    )
+
+
+class PolicyOut(Schema):
+    kind = String()
+    classes = Dict()
+
+
+class ServiceIn(Schema):
+    name = Names(required=True)
+    prefix = String(required=True, validate=Regexp(r"^[A-Za-z]{1,3}$", error="1 to 3 letters"))
+    target_wait = Integer(strict=True, load_default=600, validate=Range(1, 86400))
+    expected_service = Integer(strict=True, load_default=300, validate=Range(1, 86400))
+    active = Boolean(load_default=True)
+
+
+class ServicePatch(Schema):
+    name = Names()
+    prefix = String(validate=Regexp(r"^[A-Za-z]{1,3}$", error="1 to 3 letters"))
+    target_wait = Integer(strict=True, validate=Range(1, 86400))
+    expected_service = Integer(strict=True, validate=Range(1, 86400))
+    active = Boolean()
+
+
+class ServiceOut(Schema):
+    id = Integer()
+    branch_id = Integer()
+    name = Dict()
+    prefix = String()
+    target_wait = Integer()
+    expected_service = Integer()
+    active = Boolean()
+
+
+class CounterIn(Schema):
+    number = Integer(strict=True, required=True, validate=Range(1, 999))
+    name = String(validate=Length(0, 120))
+    service_ids = List(Id(), required=True, validate=Length(1, 50))
+
+
+class CounterPatch(Schema):
+    number = Integer(strict=True, validate=Range(1, 999))
+    name = String(validate=Length(0, 120))
+    service_ids = List(Id(), validate=Length(1, 50))
+
+
+class CounterOut(Schema):
+    id = Integer()
+    branch_id = Integer()
+    number = Integer()
+    name = String()
+    service_ids = List(Integer())
+    status = String()
+    ticket = Dict(allow_none=True)
+
+
+class UserIn(Schema):
+    username = String(required=True, validate=[Length(3, 64), Regexp(r"^[A-Za-z0-9_.@-]+$")])
+    password = String(required=True, validate=Length(8, 256))
+    role = String(required=True, validate=OneOf(["admin", "manager", "teller"]))
+    branch_ids = List(Id(), load_default=list, validate=Length(0, 100))
+
+
+class UserPatch(Schema):
+    password = String(validate=Length(8, 256))
+    role = String(validate=OneOf(["admin", "manager", "teller"]))
+    branch_ids = List(Id(), validate=Length(0, 100))
+    active = Boolean()
+
+
+class UserOut(UserBrief):
+    active = Boolean()
+
+
+class DeviceIn(Schema):
+    kind = String(required=True, validate=OneOf(["kiosk", "display"]))
+    name = String(required=True, validate=Length(1, 120))
+
+
+class DeviceOut(Schema):
+    id = Integer()
+    branch_id = Integer()
+    kind = String()
+    name = String()
+    revoked = Boolean()
+    status = Dict()
+    token = String(metadata={"description": "shown once, at creation"})
+
+
+class TicketIn(Schema):
+    service_id = Id(required=True)
+    customer_class = String(load_default="regular", validate=OneOf(["regular", "vip", "priority"]))
+    language = String(load_default="zh", validate=OneOf(["zh", "en"]))
+
+
+class EstimateOut(Schema):
+    p10 = Integer()
+    p50 = Integer()
+    p90 = Integer()
+
+
+class TicketOut(Schema):
+    id = Integer()
+    branch_id = Integer()
+    service_id = Integer()
+    number = String()
+    customer_class = String()
+    status = String()
+    counter_id = Integer(allow_none=True)
+    counter_number = Integer(allow_none=True)
+    language = String()
+    issued_at = String()
+    called_at = String(allow_none=True)
+    started_at = String(allow_none=True)
+    finished_at = String(allow_none=True)
+    recall_count = Integer()
+    call_reason = Dict(allow_none=True)
+    appointment_code = String(allow_none=True)
+    people_ahead = Integer()
+    estimated_wait = Nested(EstimateOut, allow_none=True)
+    track_url = String()
+    service = Dict()
+    branch = Dict()
+
+
+class TokenQuery(Schema):
+    token = String(validate=Length(1, 128))
+
+
+class CallIn(Schema):
+    ticket_id = Id(required=True)
+
+
+class TransferIn(Schema):
+    service_id = Id()
+    counter_id = Id()
+
+
+class CancelIn(Schema):
+    token = String(validate=Length(1, 128))
+
+
+class FeedbackIn(Schema):
+    score = Integer(strict=True, required=True, validate=Range(1, 5))
+    comment = String(load_default="", validate=Length(0, 500))
+    token = String(validate=Length(1, 128))
+
+
+class FeedbackOut(Schema):
+    ticket_id = Integer()
+    score = Integer()
+    comment = String()
+
+
+class QueueOut(Schema):
+    seq = Integer()
+    branch = Dict()
+    now = String()
+    services = List(Dict())
+    counters = List(Dict())
+    recent_calls = List(Dict())
+
+
+class AnnouncementQuery(Schema):
+    number = String(required=True, validate=Regexp(r"^[A-Z]{1,3}[0-9]{3,5}$"))
+    counter = Integer(required=True, validate=Range(1, 999))
+    lang = String(load_default="zh,en", validate=Regexp(r"^(zh|en)(,(zh|en))?$"))
+
+
+class HealthOut(Schema):
+    status = String()
+    db = String()
+    message_queue = String()
+
+
+__all__ = ["Raw"]

@@ -1,0 +1,40 @@
+"""Serving with gunicorn's threaded worker: Werkzeug's dev server delays small writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app: Any, options: dict[str, Any]) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.application
+
+
+def run_gunicorn(app: Any, host: str, port: int, threads: int) -> None:
+    # One process: the in-process scheduler, holder updates and outbox flush live here.
+    # Scale out with several `branchq serve` processes + SOCKETIO_MESSAGE_QUEUE (see deploy/).
+    _Gunicorn(
+        app,
+        {
+            "bind": f"{host}:{port}",
+            "workers": 1,
+            "worker_class": "gthread",
+            "threads": threads,
+            "timeout": 0,
+            "graceful_timeout": 5,
+            "keepalive": 5,
+            "accesslog": None,
+            "loglevel": "warning",
+        },
+    ).run()

@@ -1,0 +1,36 @@
+"""Announcement audio for displays, through the display package's speech engine."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class Announcer:
+    """Renders (and caches) announcement WAVs; without a voice engine, the chime alone."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = cache_dir
+        self._engine: Any = None
+        self.reason = ""
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            from display.speech import create_speech
+
+            self._engine = create_speech(self.cache_dir)
+            if not self._engine.available():
+                self.reason = getattr(self._engine, "reason", "no voice engine")
+                log.warning("announcements fall back to the chime: %s", self.reason)
+        return self._engine
+
+    def available(self) -> bool:
+        return bool(self.engine.available())
+
+    def render(self, texts: dict[str, str], languages: list[str]) -> bytes:
+        audio: bytes = self.engine.render_announcement(texts, languages)
+        return audio

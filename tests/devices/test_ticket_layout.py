@@ -1,0 +1,63 @@
+from kiosk.layout import QrCode, TextLine, local_time, ticket_layout, wait_minutes
+from tests.devices.support import make_job
+
+
+def texts(blocks):
+    return [block.text for block in blocks if isinstance(block, TextLine)]
+
+
+def test_ticket_shows_branch_number_service_and_details_in_both_languages(job):
+    lines = texts(ticket_layout(job))
+    assert lines[:2] == ["中山路支行", "Zhongshan Road"]
+    assert "A017" in lines and "个人业务" in lines and "Personal banking" in lines
+    assert "前面还有 3 人" in lines and "3 people ahead of you" in lines
+    assert "预计等待 4-15 分钟" in lines and "Estimated wait 4-15 min" in lines
+
+
+def test_number_is_the_one_huge_line(job):
+    huge = [block.text for block in ticket_layout(job) if isinstance(block, TextLine) and block.size == "huge"]
+    assert huge == ["A017"]
+
+
+def test_issue_time_is_shown_in_the_branch_time_zone():
+    assert local_time("2024-05-01T01:30:00+00:00", "Asia/Shanghai") == "2024-05-01 09:30"
+
+
+def test_unknown_time_zone_prints_the_time_as_sent():
+    assert local_time("2024-05-01T01:30:00+00:00", "Mars/Olympus") == "2024-05-01 01:30"
+
+
+def test_english_only_ticket_has_no_chinese(job):
+    job["languages"] = ["en"]
+    assert all(line.isascii() for line in texts(ticket_layout(job)))
+
+
+def test_unknown_language_codes_fall_back_to_both(job):
+    job["languages"] = ["fr"]
+    lines = texts(ticket_layout(job))
+    assert "您的号码" in lines and "Your number" in lines
+
+
+def test_relative_track_url_is_made_absolute_for_the_qr_code(job):
+    qr = [block for block in ticket_layout(job, base_url="http://10.0.0.5:5000") if isinstance(block, QrCode)]
+    assert qr == [QrCode("http://10.0.0.5:5000/track/17?token=secret")]
+
+
+def test_ticket_without_track_url_prints_no_qr_code():
+    job = make_job(track_url=None)
+    assert not [block for block in ticket_layout(job) if isinstance(block, QrCode)]
+
+
+def test_nobody_ahead_and_a_short_wait_read_naturally():
+    job = make_job(people_ahead=0, estimated_wait={"p10": 0, "p50": 20, "p90": 50})
+    lines = texts(ticket_layout(job))
+    assert "Nobody is ahead of you" in lines and "You will be called shortly" in lines
+
+
+def test_wait_range_rounds_low_down_and_high_up():
+    assert wait_minutes({"p10": 119, "p50": 300, "p90": 601}) == (1, 11)
+
+
+def test_appointment_code_is_printed_when_checked_in():
+    lines = texts(ticket_layout(make_job(appointment_code="K7Q2")))
+    assert "预约号 K7Q2" in lines and "Appointment K7Q2" in lines
