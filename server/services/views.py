@@ -62,7 +62,7 @@ def counter_view(counter: Counter, ticket: dict[str, Any] | None = None) -> dict
 
 def people_ahead(uow: Any, branch: Branch, ticket: Ticket, now: datetime) -> int:
     thresholds = ahead_thresholds(branch.policy, ticket.customer_class, ticket.anchor_at.timestamp(), now.timestamp())
-    return int(uow.tickets.count_ahead(ticket.service_id, ticket.id, thresholds))
+    return int(uow.tickets.count_ahead(ticket, thresholds))
 
 
 def serving_counters(counters: list[Counter], service_id: int) -> int:

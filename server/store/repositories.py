@@ -226,19 +226,26 @@ class Tickets(_Repo):
             for r in rows
         ]
 
-    def count_ahead(self, service_id: int, ticket_id: int, thresholds: dict[CustomerClass, float]) -> int:
-        """Waiting tickets of the service whose anchor is before their class's threshold."""
+    def count_ahead(self, ticket: Ticket, thresholds: dict[CustomerClass, float]) -> int:
+        """Waiting tickets of the service ahead of ``ticket``: anchor before their class's threshold.
+
+        In the ticket's own class the queue order itself decides (anchor, then id).
+        """
         counts = []
         for cls, limit in thresholds.items():
             if limit == float("-inf"):
                 continue
             query = select(func.count()).where(
-                T.c.service_id == service_id,
+                T.c.service_id == ticket.service_id,
                 T.c.status == TicketStatus.WAITING.value,
                 T.c.customer_class == cls.value,
-                T.c.id != ticket_id,
+                T.c.id != ticket.id,
             )
-            if limit != float("inf"):
+            if cls is ticket.customer_class and limit != float("inf"):
+                query = query.where(
+                    (T.c.anchor_at < ticket.anchor_at) | ((T.c.anchor_at == ticket.anchor_at) & (T.c.id < ticket.id))
+                )
+            elif limit != float("inf"):
                 query = query.where(T.c.anchor_at < datetime.fromtimestamp(limit, UTC))
             counts.append(query.scalar_subquery())
         if not counts:

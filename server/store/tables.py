@@ -102,7 +102,8 @@ class NumberSequenceRow(SQLModel, table=True):
 class TicketRow(SQLModel, table=True):
     __tablename__ = "ticket"
     __table_args__ = (
-        UniqueConstraint("branch_id", "service_id", "business_date", "sequence", name="uq_ticket_number"),
+        # The number stays with the ticket through transfers; prefixes are unique per branch.
+        UniqueConstraint("branch_id", "business_date", "number", name="uq_ticket_number"),
         # Heads of each (service, class) queue come straight off this index.
         Index("ix_ticket_queue", "service_id", "status", "customer_class", "anchor_at", "id"),
         Index("ix_ticket_branch_status", "branch_id", "status"),

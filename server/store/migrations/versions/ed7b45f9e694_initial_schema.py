@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e7b98b9858c0
+Revision ID: ed7b45f9e694
 Revises:
-Create Date: 2026-11-23 19:19:23.520985
+Create Date: 2026-11-23 19:21:25.514829
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 
 import server.store.types
 
-revision: str = "e7b98b9858c0"
+revision: str = "ed7b45f9e694"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -228,7 +228,7 @@ def upgrade() -> None:
             ["counter.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("branch_id", "service_id", "business_date", "sequence", name="uq_ticket_number"),
+        sa.UniqueConstraint("branch_id", "business_date", "number", name="uq_ticket_number"),
     )
     with op.batch_alter_table("ticket", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ticket_appointment_code"), ["appointment_code"], unique=False)

@@ -1,0 +1,1 @@
+"""Test helpers: builders, a fake clock, a live server, database tiers."""
