@@ -70,16 +70,18 @@ class KioskAgent:
         finally:
             self.stop()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop within about ``timeout``: a websocket close can wait seconds for the server's reply."""
         self._stopped.set()
         self._work.put(None)
-        self.sio.shutdown()
-        for thread in self._threads:
+        closer = threading.Thread(target=self.sio.shutdown, name="kiosk-agent-close", daemon=True)
+        closer.start()
+        for thread in (closer, *self._threads):
             thread.join(timeout)
 
     def _connect_loop(self) -> None:
         """Reconnect forever: python-socketio retries dropped links, this covers refusals and kicks."""
-        delay = 1.0
+        first_delay = delay = min(1.0, self.max_retry_delay)
         while not self._stopped.is_set():
             try:
                 self.sio.connect(self.server_url, auth={"token": self.token}, wait_timeout=5)
@@ -88,7 +90,7 @@ class KioskAgent:
                 self._stopped.wait(delay)
                 delay = min(delay * 2, self.max_retry_delay)
                 continue
-            delay = 1.0
+            delay = first_delay
             self.sio.wait()  # returns once disconnected for good
 
     def _on_connect(self) -> None:
@@ -159,9 +161,9 @@ class KioskAgent:
             return PrinterStatus("error", f"{type(exc).__name__}: {exc}")
 
     def _report(self, status: PrinterStatus, *, force: bool = False) -> None:
-        if force or status != self._last_status:
-            if self._emit(protocol.PRINTER_STATUS, status.to_dict()):
-                self._last_status = status
+        changed = force or status != self._last_status
+        if changed and self._emit(protocol.PRINTER_STATUS, status.to_dict()):
+            self._last_status = status
 
     def _emit(self, event: str, data: dict[str, Any]) -> bool:
         try:

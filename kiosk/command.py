@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import click
 
 from kiosk.agent import KioskAgent
-from kiosk.chinese import CHINESE_MODES
+from kiosk.chinese import CHINESE_MODES, ChineseMode
 from kiosk.printers import URL_FORMS, EscposTicketPrinter
 
 
@@ -22,7 +23,9 @@ from kiosk.printers import URL_FORMS, EscposTicketPrinter
     show_default=True,
     help="gb18030 for printers with Chinese firmware, image for any other printer.",
 )
-@click.option("--paper-width", type=int, default=576, show_default=True, help="Printable dots: 576 (80 mm), 384 (58 mm).")
+@click.option(
+    "--paper-width", type=int, default=576, show_default=True, help="Printable dots: 576 (80 mm), 384 (58 mm)."
+)
 @click.option("--status-interval", type=float, default=30.0, show_default=True, help="Seconds between status checks.")
 def kiosk_agent(
     server_url: str, token: str, printer_url: str, chinese_mode: str, paper_width: int, status_interval: float
@@ -30,7 +33,8 @@ def kiosk_agent(
     """Receive print jobs for this kiosk over Socket.IO and print them."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        printer = EscposTicketPrinter.from_url(printer_url, chinese_mode=chinese_mode, paper_width=paper_width)  # type: ignore[arg-type]
+        mode = cast(ChineseMode, chinese_mode)  # click.Choice has checked it
+        printer = EscposTicketPrinter.from_url(printer_url, chinese_mode=mode, paper_width=paper_width)
     except (ValueError, RuntimeError, LookupError) as exc:
         raise click.BadParameter(str(exc), param_hint="--printer / --chinese-mode") from exc
     click.echo(f"kiosk agent: printer {printer_url} ({chinese_mode}), server {server_url}")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -123,10 +124,9 @@ def local_time(iso: str, timezone: str | None) -> str:
     """The issue time as the customer reads it: branch-local, minutes only."""
     moment = datetime.fromisoformat(iso)
     if timezone and moment.tzinfo is not None:
-        try:
+        # an unknown zone prints the time as sent rather than losing the ticket
+        with suppress(ZoneInfoNotFoundError, ValueError):
             moment = moment.astimezone(ZoneInfo(timezone))
-        except (ZoneInfoNotFoundError, ValueError):
-            pass  # an unknown zone prints the time as sent rather than losing the ticket
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
@@ -146,4 +146,6 @@ def _labelled(key: str, languages: Sequence[str], **values: Any) -> list[Block]:
 
 
 def _left(block: Block) -> Block:
-    return TextLine(block.text, size=block.size, align="left", bold=block.bold) if isinstance(block, TextLine) else block
+    return (
+        TextLine(block.text, size=block.size, align="left", bold=block.bold) if isinstance(block, TextLine) else block
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import socketio
@@ -74,6 +74,9 @@ class DeviceServer:
         return [data["status"] for event, data in self.received if event == protocol.PRINTER_STATUS]
 
     def close(self) -> None:
+        """Stop like a restarting server: every device connection ends, no new one is accepted."""
+        for sid in list(self.devices):
+            self.sio.disconnect(sid)
         self.http.shutdown()
         self.http.server_close()
         self._thread.join(WAIT)
@@ -94,7 +97,6 @@ def make_job(job_id: str = "job-1", number: str = "A017", **ticket: Any) -> dict
         "service": {"name": {"zh": "个人业务", "en": "Personal banking"}},
         "branch": {"name": {"zh": "中山路支行", "en": "Zhongshan Road"}, "timezone": "Asia/Shanghai"},
     }
-
 
 
 class FakeNetworkPrinter:

@@ -6,8 +6,15 @@ from escpos.printer import Dummy, Network
 
 from kiosk.chinese import FS_CHINESE_ON, ImageWriter, find_cjk_font
 from kiosk.layout import ticket_layout
+from kiosk.printers import (
+    AppendingFile,
+    EscposTicketPrinter,
+    PrinterStatus,
+    PrintOutcome,
+    RecordingPrinter,
+    printer_from_url,
+)
 from tests.devices.support import make_job
-from kiosk.printers import AppendingFile, EscposTicketPrinter, PrinterStatus, PrintOutcome, RecordingPrinter, printer_from_url
 
 QR_COMMAND = b"\x1d(k"  # GS ( k
 RASTER_IMAGE = b"\x1dv0"  # GS v 0

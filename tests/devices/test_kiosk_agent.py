@@ -119,5 +119,5 @@ def test_agent_reconnects_after_a_server_restart_and_prints_again(device_server,
 
 def test_a_refused_token_keeps_retrying_without_crashing(device_server, start_agent):
     agent = start_agent(device_server, RecordingPrinter(), token="wrong")
-    assert wait_for(lambda: device_server.refusals >= 2)
+    assert wait_for(lambda: device_server.refusals >= 2, timeout=10)
     assert agent.sio.connected is False and device_server.devices == []
