@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from server.store import repositories as r
+from server.store import repositories_booking as rb
 
 
 class UnitOfWork:
@@ -25,6 +26,9 @@ class UnitOfWork:
         self.tickets = r.Tickets(conn)
         self.events = r.Events(conn)
         self.audit = r.Audit(conn)
+        self.appointments, self.slots = rb.Appointments(conn), rb.Slots(conn)
+        self.booking_settings, self.closures = rb.BookingSettings(conn), rb.Closures(conn)
+        self.notifications = rb.Notifications(conn)
         # branch ids that got new events: pushed to clients after commit
         self.touched: set[int] = set()
 
