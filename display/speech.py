@@ -8,7 +8,7 @@ same counter costs a file read.
 
 The server calls::
 
-    engine = EspeakSpeech(cache_dir)            # or NullSpeech()
+    engine = create_speech(cache_dir)           # EspeakSpeech, or NullSpeech with engine="none"
     engine.available() -> bool; engine.reason -> str
     engine.render_announcement({"zh": ..., "en": ...}, languages=("zh", "en")) -> bytes  # audio/wav
 """
@@ -188,3 +188,19 @@ class EspeakSpeech:
             return ""
         finally:
             Path(scratch).unlink(missing_ok=True)
+
+
+def create_speech(cache_dir: str | Path, *, engine: str = "espeak") -> SpeechEngine:
+    """The engine for a server or display PC: espeak-ng through pyttsx3, else the espeak-ng command,
+    else the chime alone (``available()`` False with the reason). ``engine="none"`` chimes only.
+    """
+    if engine == "none":
+        return NullSpeech("speech turned off: announcements are the chime and the screen")
+    speech = EspeakSpeech(cache_dir)
+    if speech.available():
+        return speech
+    fallback = EspeakSpeech(cache_dir, backend="binary")
+    if fallback.available():
+        log.warning("pyttsx3 unusable (%s); speaking with the espeak-ng command", speech.reason)
+        return fallback
+    return speech

@@ -6,7 +6,7 @@ from io import BytesIO
 
 import pytest
 
-from display.speech import EspeakSpeech, NullSpeech
+from display.speech import EspeakSpeech, NullSpeech, create_speech
 from display.wav import SAMPLE_RATE, chime_wav, duration, join_speech
 
 needs_espeak = pytest.mark.skipif(
@@ -111,3 +111,17 @@ def test_null_speech_chimes_and_explains():
     speech = NullSpeech()
     assert not speech.available() and speech.reason
     assert speech.render_announcement(CALL) == chime_wav()
+
+
+def test_create_speech_falls_back_to_the_espeak_command_when_pyttsx3_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyttsx3", None)
+    speech = create_speech(tmp_path)
+    if shutil.which("espeak-ng") is None:
+        assert not speech.available() and "pyttsx3" in speech.reason
+    else:
+        assert speech.available() and speech.backend == "binary"
+
+
+def test_create_speech_can_be_turned_off(tmp_path):
+    speech = create_speech(tmp_path, engine="none")
+    assert isinstance(speech, NullSpeech) and "turned off" in speech.reason
