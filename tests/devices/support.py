@@ -14,6 +14,8 @@ from werkzeug.serving import make_server
 from server import protocol
 
 KIOSK_TOKEN = "kiosk-token"
+DISPLAY_TOKEN = "display-token"
+AUDIO = b"RIFF-fake-announcement"
 WAIT = 5.0  # seconds: the bound on every wait for a real socket
 
 
@@ -31,23 +33,28 @@ def wait_for(predicate: Callable[[], Any], timeout: float = WAIT) -> Any:
 class DeviceServer:
     """Plays the server's device side: accepts kiosk tokens, records what devices send."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, seq: int = 5) -> None:
+        self.seq = seq  # the branch's seq in snapshots
         self.sio = socketio.Server(async_mode="threading")
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.devices: list[str] = []
         self.refusals = 0
         self.sio.on("connect", self._connect)
         self.sio.on("disconnect", self._disconnect)
-        for event in (protocol.PRINT_RESULT, protocol.PRINTER_STATUS):
+        for event in (protocol.PRINT_RESULT, protocol.PRINTER_STATUS, protocol.SPEECH_STATUS):
             self.sio.on(event, self._recorder(event))
-        self.http = make_server("127.0.0.1", port, socketio.WSGIApp(self.sio), threaded=True)
+        self.sio.on(protocol.SUBSCRIBE, lambda sid, data: {"snapshot": {"seq": self.seq}})
+        self.sio.on(protocol.SYNC, lambda sid, data: {"events": [], "snapshot": {"seq": self.seq}})
+        self.audio_requests: list[str] = []
+        app = socketio.WSGIApp(self.sio, self._audio)
+        self.http = make_server("127.0.0.1", port, app, threaded=True)
         self.port = self.http.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self.http.serve_forever, daemon=True)
         self._thread.start()
 
     def _connect(self, sid: str, environ: dict[str, Any], auth: dict[str, Any] | None) -> bool:
-        if not auth or auth.get("token") != KIOSK_TOKEN:
+        if not auth or auth.get("token") not in (KIOSK_TOKEN, DISPLAY_TOKEN):
             self.refusals += 1
             raise socketio.exceptions.ConnectionRefusedError("bad device token")
         self.devices.append(sid)
@@ -62,6 +69,18 @@ class DeviceServer:
             self.received.append((event, data))
 
         return record
+
+    def _audio(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        """The announcement audio route: any path answers with a fake WAV and is recorded."""
+        self.audio_requests.append(environ["PATH_INFO"] + "?" + environ.get("QUERY_STRING", ""))
+        start_response("200 OK", [("Content-Type", "audio/wav")])
+        return [AUDIO]
+
+    def call(self, seq: int, number: str = "A017", counter: int = 3, branch_id: int = 1) -> None:
+        """Broadcast a ticket_called event to every connected device."""
+        audio_url = f"/api/v1/announcements/audio.wav?number={number}&counter={counter}"
+        event = {"branch_id": branch_id, "seq": seq, "number": number, "counter_number": counter}
+        self.sio.emit(protocol.TICKET_CALLED, event | {"announcement": {"audio_url": audio_url}})
 
     def send_job(self, job: dict[str, Any]) -> None:
         sid = wait_for(lambda: self.devices and self.devices[-1])
