@@ -31,7 +31,8 @@ def kiosk_agent(
     server_url: str, token: str, printer_url: str, chinese_mode: str, paper_width: int, status_interval: float
 ) -> None:
     """Receive print jobs for this kiosk over Socket.IO and print them."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # force: python-escpos calls logging.basicConfig() on import, which would hide INFO lines
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     try:
         mode = cast(ChineseMode, chinese_mode)  # click.Choice has checked it
         printer = EscposTicketPrinter.from_url(printer_url, chinese_mode=mode, paper_width=paper_width)

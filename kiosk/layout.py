@@ -11,7 +11,8 @@ The layout decides words and emphasis only; the printer adapter decides bytes. A
      "branch": {"name": {"zh": "中山路支行", "en": "Zhongshan Road"}, "timezone": "Asia/Shanghai"},
      "languages": ["zh", "en"]}
 
-``languages`` is optional (default: both, zh first); every name is ``{"zh", "en"}``.
+``languages`` is optional (default: both, the ticket's ``language`` first, else zh first);
+every name is ``{"zh", "en"}``.
 """
 
 from __future__ import annotations
@@ -63,10 +64,15 @@ _LABELS: dict[str, dict[str, str]] = {
 
 
 def job_languages(job: Mapping[str, Any]) -> tuple[str, ...]:
-    """The languages to print, in order; unknown codes are dropped, none left means both."""
-    wanted = job.get("languages") or LANGUAGES
-    chosen = tuple(code for code in wanted if code in LANGUAGES)
-    return chosen or LANGUAGES
+    """The languages to print, in order; unknown codes are dropped, none left means both.
+
+    Without a list, both languages print and the customer's own comes first.
+    """
+    chosen = tuple(code for code in job.get("languages") or () if code in LANGUAGES)
+    if chosen:
+        return chosen
+    first = job.get("ticket", {}).get("language")
+    return (first, *(code for code in LANGUAGES if code != first)) if first in LANGUAGES else LANGUAGES
 
 
 def ticket_layout(job: Mapping[str, Any], *, base_url: str | None = None) -> list[Block]:

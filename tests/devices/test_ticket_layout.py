@@ -61,3 +61,8 @@ def test_wait_range_rounds_low_down_and_high_up():
 def test_appointment_code_is_printed_when_checked_in():
     lines = texts(ticket_layout(make_job(appointment_code="K7Q2")))
     assert "预约号 K7Q2" in lines and "Appointment K7Q2" in lines
+
+
+def test_without_a_language_list_the_customers_language_prints_first():
+    lines = texts(ticket_layout(make_job(language="en")))
+    assert lines.index("Your number") < lines.index("您的号码")
