@@ -41,6 +41,8 @@ class Settings:
     run_scheduler: bool = True
     public_base_url: str = ""
     speech_cache_dir: Path | None = None
+    # "espeak" (pyttsx3, else the espeak-ng command, else chime only) or "none" (chime only)
+    speech_engine: str = "espeak"
     testing: bool = False
 
     @classmethod
@@ -59,5 +61,6 @@ class Settings:
             run_scheduler=env.get("BRANCHQ_SCHEDULER", "1") not in ("0", "false", "no"),
             public_base_url=env.get("BRANCHQ_PUBLIC_URL", ""),
             speech_cache_dir=Path(env["BRANCHQ_SPEECH_CACHE"]) if env.get("BRANCHQ_SPEECH_CACHE") else None,
+            speech_engine=env.get("BRANCHQ_SPEECH_ENGINE", "espeak"),
         )
         return replace(settings, **overrides)

@@ -96,7 +96,8 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
     app.extensions["limiter"] = limiter
     for bp in (api_setup.bp, api_queue.bp, api_misc.bp, pages.bp):
         app.register_blueprint(bp)
-    wiring.speech = Announcer(wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech")
+    speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"
+    wiring.speech = Announcer(speech_cache, wiring.settings.speech_engine)
     wiring.print_jobs = PrintJobs(wiring)  # type: ignore[attr-defined]
 
 

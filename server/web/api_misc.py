@@ -52,9 +52,14 @@ def _redis_ok(url: str) -> bool:
 def announcement_audio(query: dict[str, Any]) -> Any:
     from server.domain.announcement import speech_text
 
-    audio = wiring().speech.render(speech_text(query["number"], query["counter"]), query["lang"].split(","))
+    speech = wiring().speech
+    audio = speech.render(speech_text(query["number"], query["counter"]), query["lang"].split(","))
     response = Response(audio, mimetype="audio/wav")
     response.headers["Cache-Control"] = "public, max-age=86400"
+    # Tells a browser display whether it got speech or the chime alone (it then says so and tells the manager).
+    response.headers["X-BranchQ-Speech"] = "ok" if speech.available() else "unavailable"
+    if not speech.available():
+        response.headers["X-BranchQ-Speech-Detail"] = speech.reason[:200]
     return response
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from apiflask import APIBlueprint
 
 from server.services import calling, queue, tickets
 from server.web import schemas as s
-from server.web.context import deps
+from server.web.context import deps, wiring
 from server.web.security import current_principal
 
+log = logging.getLogger(__name__)
 bp = APIBlueprint("queue", __name__, url_prefix="/api/v1", tag="Walk-in queue")
 SECURED = {"security": "BearerAuth"}
 
@@ -20,9 +22,21 @@ SECURED = {"security": "BearerAuth"}
 @bp.output(s.TicketOut, status_code=201)
 @bp.doc(**SECURED, responses={409: "branch or service closed"})
 def issue_ticket(branch_id: int, body: dict[str, Any]) -> Any:
-    return tickets.issue_ticket(
-        deps(), current_principal(), branch_id, body["service_id"], body["customer_class"], body["language"]
+    principal = current_principal()
+    ticket = tickets.issue_ticket(
+        deps(), principal, branch_id, body["service_id"], body["customer_class"], body["language"]
     )
+    if principal is not None and principal.kind == "device" and principal.role == "kiosk":
+        _print(principal.id, ticket)
+    return ticket
+
+
+def _print(device_id: int, ticket: dict[str, Any]) -> None:
+    """Send the ticket to the kiosk's print agent; the ticket stands even if this fails."""
+    try:
+        wiring().print_jobs.send(device_id, ticket)
+    except Exception:
+        log.exception("print job for ticket %s not sent", ticket.get("id"))
 
 
 @bp.get("/tickets/<int:ticket_id>")

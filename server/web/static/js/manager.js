@@ -1,0 +1,121 @@
+// Manager live view: waiting per service, counters, devices and alerts, the display's notice.
+import { $, BranchFeed, api, el, errorText, minutes, onLangChange, pick, show, t, waitRange } from "./common.js";
+import { connectionBadge, debounce } from "./device.js";
+import { loadBranches, startStaffPage } from "./staff.js";
+
+const MAX_ALERTS = 50;
+const state = { session: null, branch: null, snapshot: null, devices: [], alerts: [] };
+let feed = null;
+
+async function main() {
+  state.session = await startStaffPage("manager");
+  const select = $("#branch");
+  const branches = await loadBranches(select, state.session.token, "branchq.manager.branch");
+  select.addEventListener("change", () => location.reload());
+  state.branch = branches.find((b) => String(b.id) === select.value) || branches[0];
+  if (!state.branch) return;
+  show($("#live"), true);
+  fillNotice(state.branch.settings?.notice);
+  $("#notice-form").addEventListener("submit", saveNotice);
+  const refresh = debounce(async () => {
+    const [queue, devices] = await Promise.all([
+      api(`/api/v1/branches/${state.branch.id}/queue`, { token: state.session.token }),
+      api(`/api/v1/branches/${state.branch.id}/devices`, { token: state.session.token }),
+    ]);
+    if (queue.status === 200) state.snapshot = queue.data;
+    if (devices.status === 200) state.devices = devices.data;
+    draw();
+  }, 300);
+  feed = new BranchFeed({
+    auth: { token: state.session.token },
+    branchId: state.branch.id,
+    onSnapshot: (snapshot) => {
+      state.snapshot = snapshot;
+      refresh();
+      recentAlerts(snapshot.seq);
+    },
+    onEvent: (name, data) => {
+      if (name === "alert") addAlert(data);
+      refresh();
+    },
+    onStatus: connectionBadge,
+  }).start();
+  setInterval(refresh, 30000); // device "last seen" without events
+  onLangChange(draw);
+}
+
+/** Alerts raised before this page opened, from the events the server still keeps. */
+async function recentAlerts(seq) {
+  const ack = await feed.request("sync", { branch_id: state.branch.id, since_seq: Math.max(0, seq - 500) });
+  (ack?.events || []).filter((e) => e.event === "alert").forEach((e) => addAlert(e.data));
+}
+
+function addAlert(alert) {
+  if (state.alerts.some((a) => a.seq === alert.seq)) return;
+  state.alerts = [alert, ...state.alerts].sort((a, b) => b.seq - a.seq).slice(0, MAX_ALERTS);
+  draw();
+}
+
+function draw() {
+  const snapshot = state.snapshot;
+  if (!snapshot) return;
+  $("#m-services").replaceChildren(
+    ...snapshot.services.map((s) =>
+      row(pick(s.name), s.waiting, t("wait.min", { min: minutes(s.longest_wait) }), waitRange(s.estimated_wait))),
+  );
+  $("#m-counters").replaceChildren(
+    ...snapshot.counters.map((c) =>
+      row(t("counter.number_label", { n: c.number }), t(`counter.state_${c.status}`),
+        c.ticket ? `${c.ticket.number} · ${t(`status.${c.ticket.status}`)}` : "—")),
+  );
+  $("#m-devices").replaceChildren(...state.devices.filter((d) => !d.revoked).map(deviceRow));
+  show($("#m-no-alerts"), !state.alerts.length);
+  $("#m-alerts").replaceChildren(
+    ...state.alerts.map((a) => el("li", { text: `${a.device_name || ""} · ${t(`alert.${a.kind}`)} ${a.detail || ""}` })),
+  );
+}
+
+function row(...cells) {
+  return el("tr", {}, ...cells.map((text) => el("td", { text: String(text ?? "") })));
+}
+
+function deviceRow(device) {
+  const status = device.status || {};
+  const cell = (report, good) => {
+    const text = report ? t(`device.${report.status}`) : "—";
+    return el("td", { class: report ? (report.status === good ? "status-ok" : "status-bad") : "", text });
+  };
+  return el(
+    "tr",
+    {},
+    el("td", { text: `${device.name} (${t(`device.kind_${device.kind}`)})` }),
+    device.kind === "kiosk" ? cell(status.printer, "online") : el("td", { text: "" }),
+    device.kind === "display" ? cell(status.speech, "ok") : el("td", { text: "" }),
+  );
+}
+
+function fillNotice(notice) {
+  const value = typeof notice === "string" ? { zh: notice, en: notice } : notice || {};
+  $("#notice-zh").value = value.zh || "";
+  $("#notice-en").value = value.en || "";
+}
+
+async function saveNotice(event) {
+  event.preventDefault();
+  const fresh = await api(`/api/v1/branches/${state.branch.id}`, { token: state.session.token });
+  const settings = { ...(fresh.data?.settings || {}) }; // keep every other setting as it is
+  const notice = { zh: $("#notice-zh").value.trim(), en: $("#notice-en").value.trim() };
+  if (notice.zh || notice.en) settings.notice = notice;
+  else delete settings.notice;
+  const result = await api(`/api/v1/branches/${state.branch.id}`, {
+    method: "PATCH",
+    body: { settings },
+    token: state.session.token,
+  });
+  const node = $("#notice-result");
+  node.className = `message ${result.status === 200 ? "ok" : "bad"}`;
+  node.textContent = result.status === 200 ? t("manager.saved") : errorText(result);
+  show(node, true);
+}
+
+main();
