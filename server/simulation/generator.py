@@ -148,7 +148,10 @@ def _primary_for(number: int, shape: DayShape) -> str:
 def exponential_day(
     rng: random.Random, rate: float, mean_s: float, duration_s: float, mix: Sequence[tuple[CustomerClass, float]]
 ) -> list[Arrival]:
-    """Homogeneous Poisson arrivals, exponential service, one service "A": the textbook queue."""
+    """Homogeneous Poisson arrivals, exponential service, one service "A": the textbook queue.
+
+    Times are not rounded (these runs are for theory checks, not for files).
+    """
     arrivals = []
     for t in poisson_times(rng, [rate], duration_s):
         u, cls = rng.random(), mix[-1][0]
@@ -157,5 +160,5 @@ def exponential_day(
             if u < 0:
                 cls = candidate
                 break
-        arrivals.append(Arrival(_ms(t), "A", cls, _ms(rng.expovariate(1 / mean_s))))
+        arrivals.append(Arrival(t, "A", cls, rng.expovariate(1 / mean_s)))
     return arrivals

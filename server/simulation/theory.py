@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from server.domain.classes import CustomerClass
+from server.domain.policy import ClassRule, PolicyKind, QueuePolicy
+from server.simulation.counters import Counter
+from server.simulation.engine import Call, simulate
+from server.simulation.generator import exponential_day
 
 
 def erlang_c_wait(counters: int, arrival_rate: float, mean_service: float) -> float:
@@ -59,3 +67,55 @@ def batch_means(values: Sequence[float], batches: int = 20) -> tuple[float, floa
 
 # Two-sided Student t quantiles for 19 degrees of freedom (20 batches).
 T19 = {0.95: 2.093, 0.99: 2.861, 0.999: 3.883}
+
+
+@dataclass(frozen=True, slots=True)
+class TheoryCheck:
+    """A simulated mean wait (seconds) with its batch-means standard error, and the theory's."""
+
+    label: str
+    simulated: float
+    stderr: float
+    theory: float
+
+    @property
+    def relative_error(self) -> float:
+        return abs(self.simulated - self.theory) / self.theory
+
+    def half_width(self, confidence: float = 0.99) -> float:
+        return T19[confidence] * self.stderr
+
+
+def erlang_c_check(counters: int, load: float, customers: int, seed: int, mean_s: float = 100.0) -> TheoryCheck:
+    """M/M/c FIFO, one class: simulated mean wait against Erlang C."""
+    rate = load * counters / mean_s
+    arrivals = exponential_day(random.Random(seed), rate, mean_s, customers / rate, [(CustomerClass.REGULAR, 1.0)])
+    desks = [Counter(n, ("A",)) for n in range(1, counters + 1)]
+    result = simulate(arrivals, desks, QueuePolicy(kind=PolicyKind.FIFO))
+    mean, stderr = batch_means(_waits_in_arrival_order(result.calls))
+    return TheoryCheck(
+        f"Erlang C, {counters} counters, load {load}", mean, stderr, erlang_c_wait(counters, rate, mean_s)
+    )
+
+
+def kleinrock_check(
+    loads: tuple[float, float], targets: tuple[int, int], customers: int, seed: int, mean_s: float = 100.0
+) -> list[TheoryCheck]:
+    """One counter, regular and priority under plain accumulating priority (no head start, no hard limit)."""
+    classes = (CustomerClass.REGULAR, CustomerClass.PRIORITY)
+    rate = sum(loads) / mean_s
+    mix = [(cls, load / sum(loads)) for cls, load in zip(classes, loads, strict=True)]
+    arrivals = exponential_day(random.Random(seed), rate, mean_s, customers / rate, mix)
+    rules = dict.fromkeys(CustomerClass, ClassRule(target=max(targets)))
+    rules.update({cls: ClassRule(target=t) for cls, t in zip(classes, targets, strict=True)})
+    result = simulate(arrivals, [Counter(1, ("A",))], QueuePolicy(kind=PolicyKind.APQ_PLAIN, rules=rules))
+    theory = kleinrock_apq_waits([1 / t for t in targets], loads, sum(loads) * mean_s)
+    checks = []
+    for cls, expected in zip(classes, theory, strict=True):
+        mean, stderr = batch_means(_waits_in_arrival_order(c for c in result.calls if c.cls is cls))
+        checks.append(TheoryCheck(f"Kleinrock APQ {cls.value}, load {sum(loads)}", mean, stderr, expected))
+    return checks
+
+
+def _waits_in_arrival_order(calls: Iterable[Call]) -> list[float]:
+    return [c.wait for c in sorted(calls, key=lambda c: c.ticket)]
