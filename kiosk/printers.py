@@ -65,7 +65,9 @@ def probe(printer: Escpos) -> PrinterStatus:
     """Ask an open printer for its status; connections that cannot answer count as online."""
     try:
         online_reply = printer.query_status(RT_STATUS_ONLINE)
-        return status_from_replies(online_reply, printer.paper_status())
+        # CUPS answers with its queue state only; its "paper" reply would always read as empty
+        paper = 2 if isinstance(printer, CupsPrinter) else printer.paper_status()
+        return status_from_replies(online_reply, paper)
     except NotImplementedError:
         return PrinterStatus("online", "this connection reports no status")
     except TimeoutError:

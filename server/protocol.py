@@ -24,9 +24,11 @@ SUBSCRIBE = "subscribe"  # {"branch_id"} -> ack {"snapshot": {..., "seq"}}
 SYNC = "sync"  # {"branch_id", "since_seq"} -> ack {"events": [...]} or {"snapshot": {...}}
 
 # Device jobs (server -> one device, no branch seq)
-PRINT_TICKET = "print_ticket"  # {"job_id", "ticket": {...}, "branch": {...}}
+# {"job_id", "ticket": {...}, "branch": {"name", "timezone"}, "service": {"name"}, "languages"?: ["zh", "en"]}
+# A job id seen before is not printed again (the agent re-sends its result); a failed one may be resent.
+PRINT_TICKET = "print_ticket"
 # Device reports (device -> server)
-PRINTER_STATUS = "printer_status"  # {"status": online|paper_out|offline|error, "detail"}
+PRINTER_STATUS = "printer_status"  # {"status": online|paper_low|paper_out|offline|error, "detail"}
 PRINT_RESULT = "print_result"  # {"job_id", "ok": bool, "status", "detail"}
 SPEECH_STATUS = "speech_status"  # {"status": ok|unavailable, "detail"}
 
