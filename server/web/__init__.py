@@ -64,8 +64,10 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         async_mode="threading",
         message_queue=settings.message_queue,
         cors_allowed_origins="*",
-        ping_interval=10,
-        ping_timeout=10,
+        # Generous: a busy client answering pings late must not be dropped (events sent to a
+        # socket past its ping timeout are discarded); screens resync on reconnect anyway.
+        ping_interval=20,
+        ping_timeout=30,
     )
 
     def emit(name: str, payload: dict[str, Any], branch_id: int) -> None:
@@ -83,7 +85,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
 
 def _register_web(app: APIFlask, wiring: Wiring) -> None:
-    from server.web import api_misc, api_queue, api_setup, pages
+    from server.web import api_booking, api_misc, api_queue, api_setup, pages
     from server.web.errors import register_error_handlers
     from server.web.printing import PrintJobs
     from server.web.speech import Announcer
@@ -94,7 +96,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
     limiter.limit("120/minute")(api_queue.get_ticket)
     limiter.limit("120/minute")(api_misc.announcement_audio)
     app.extensions["limiter"] = limiter
-    for bp in (api_setup.bp, api_queue.bp, api_misc.bp, pages.bp):
+    for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, pages.bp):
         app.register_blueprint(bp)
     speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"
     wiring.speech = Announcer(speech_cache, wiring.settings.speech_engine)
@@ -115,6 +117,9 @@ def start_background(app: APIFlask) -> None:
     """Long-running helpers of a serving process (not started by tests that only use the client)."""
     wiring: Wiring = app.extensions["branchq"]
     wiring.socketio.start_background_task(wiring.holder_updates.run)  # type: ignore[attr-defined]
+    from server.scheduler import start_scheduler
+
+    start_scheduler(wiring)
     threading.Thread(target=_periodic_flush, args=(wiring,), daemon=True, name="outbox-flush").start()
 
 
