@@ -60,7 +60,8 @@ class LeaderLock:
     def release(self) -> None:
         if self._conn is not None:
             try:
-                self._conn.close()  # ends the session, which frees the lock
+                # a closed pooled connection keeps its session (and the lock): drop it for real
+                self._conn.invalidate()
             except Exception:
                 log.debug("closing the leader connection failed", exc_info=True)
             self._conn = None
