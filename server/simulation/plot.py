@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from server.domain.classes import CustomerClass
 from server.simulation.engine import DayResult
 from server.simulation.metrics import percentile
 
@@ -33,11 +34,13 @@ def plot_waits(results: Mapping[str, DayResult], out: Path) -> None:
     fig, axes = plt.subplots(1, len(results), figsize=(5.5 * len(results), 4.2), sharey=True, squeeze=False)
     for ax, (name, result) in zip(axes[0], results.items(), strict=True):
         for cls, (hours, p90) in wait_curves(result).items():
-            ax.plot(hours, p90, marker="o", markersize=3, label=cls)
+            (line,) = ax.plot(hours, p90, marker="o", markersize=3, label=cls)
+            target = result.policy.rules[CustomerClass(cls)].target / 60
+            ax.axhline(target, color=line.get_color(), linestyle="--", linewidth=0.8)
         ax.set_title(f"policy {name}")
         ax.set_xlabel("hours since opening (half-hour bins)")
         ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("p90 wait (minutes)")
+    axes[0][0].set_ylabel("p90 wait (minutes); dashed: class target")
     axes[0][0].legend()
     fig.tight_layout()
     fig.savefig(out, dpi=110)
