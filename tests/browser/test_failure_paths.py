@@ -11,8 +11,9 @@ import requests
 
 from kiosk.agent import KioskAgent
 from kiosk.printers import EscposTicketPrinter
-from tests.browser.conftest import Site, screenshot, start_site, switch_language
+from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language
 from tests.devices.support import wait_for
+from tests.support.builders import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +45,11 @@ class Teller:
         self.post(f"/api/v1/tickets/{called['id']}/finish")
         return str(called["number"])
 
+    def drain(self) -> None:
+        """Serve everyone still waiting, so the next test starts with an empty queue."""
+        while (response := self.post(f"/api/v1/counters/{self.counter}/call-next")).status_code == 200:
+            self.post(f"/api/v1/tickets/{response.json()['id']}/no-show")
+
 
 def announced(display: Any) -> list[str]:
     return list(
@@ -70,7 +76,7 @@ def test_an_offline_printer_leaves_the_ticket_and_its_qr_on_the_kiosk_with_a_not
         kiosk.goto(f"{site.url}/kiosk?device={site.branch.tokens['kiosk']}")
         kiosk.click(f"button.service[data-service='{site.branch.services['B']}']")
         kiosk.wait_for_selector("#t-printer:not([hidden])")
-        kiosk.clock.fast_forward(60_000)  # far past the usual few seconds on screen
+        kiosk.clock.fast_forward(15_000)  # past the usual few seconds on screen
         assert kiosk.locator("#ticket").is_visible() and kiosk.locator("#t-qr svg").is_visible()
         assert kiosk.locator("#t-number").inner_text().startswith("B")
         screenshot(kiosk, "kiosk-printer-offline-zh")
@@ -124,3 +130,27 @@ def test_a_display_resyncs_after_a_server_restart_and_announces_no_call_twice(si
     display.wait_for_selector(f"#now-number:text('{second}')")
     display.wait_for_timeout(1500)
     assert display.evaluate("window.branchq.voice.played.length") == 0
+
+
+def test_the_counter_says_when_nobody_waits_and_when_another_teller_took_the_ticket(site: Site, new_page: Any) -> None:
+    other = Teller(site, 2)
+    other.drain()
+    counter = new_page()
+    counter.goto(f"{site.url}/counter")
+    staff_login(counter, "teller-b1", PASSWORD)
+    counter.click("#counters button >> nth=0")
+    counter.wait_for_selector("#work:not([hidden])")
+    switch_language(counter, "en")
+    counter.keyboard.press("n")
+    counter.wait_for_selector("#c-message:text('Nobody is waiting')")
+
+    branch = site.branch
+    ticket = other.post(f"/api/v1/branches/{branch.id}/tickets", {"service_id": branch.services["A"]}).json()
+    counter.wait_for_selector("#c-waiting li strong:text('1')")
+    other.post(f"/api/v1/counters/{other.counter}/call", {"ticket_id": ticket["id"]})
+    counter.keyboard.press("c")
+    counter.fill("#call-number", ticket["number"])
+    counter.keyboard.press("Enter")
+    counter.wait_for_selector("#c-message:text('Another teller already took this ticket')")
+    screenshot(counter, "counter-conflict-en")
+    other.post(f"/api/v1/tickets/{ticket['id']}/no-show")

@@ -3,7 +3,7 @@ import { $, BranchFeed, api, el, errorText, onLangChange, pick, show, t } from "
 import { connectionBadge, debounce } from "./device.js";
 import { loadBranches, startStaffPage } from "./staff.js";
 
-const state = { session: null, branchId: null, counter: null, snapshot: null, ticket: null, lastDone: null };
+const state = { session: null, branchId: null, counter: null, snapshot: null, ticket: null, lastDone: null, message: null };
 const numbers = new Map(); // ticket number -> id, learnt from branch events (for "call a specific number")
 let feed = null;
 
@@ -85,6 +85,7 @@ function drawAll() {
   $("#counter-label").textContent = t("counter.number_label", { n: state.counter.number });
   drawTicket();
   drawButtons();
+  drawMessage();
   const services = (state.snapshot?.services || []).filter((s) => state.counter.service_ids.includes(s.id));
   $("#c-waiting").replaceChildren(
     ...services.map((s) => el("li", {}, el("span", { text: pick(s.name) }), el("strong", { text: s.waiting }))),
@@ -168,8 +169,8 @@ async function counterAction(action) {
   const result = await api(`/api/v1/counters/${state.counter.id}/${action}`, { method: "POST", token: state.session.token });
   if (result.status === 200) {
     state.counter = { ...state.counter, ...result.data };
-    say(t(`counter.now_${result.data.status}`), "info");
-  } else say(problemText(result), "warn");
+    say(() => t(`counter.now_${result.data.status}`), "info");
+  } else say(() => problemText(result), "warn");
   drawAll();
   return result;
 }
@@ -181,9 +182,10 @@ async function post(path, body) {
     const ticket = result.data;
     state.ticket = ["waiting", "done", "no_show", "cancelled"].includes(ticket.status) ? null : ticket;
     remember(ticket);
-    say(t(`counter.did_${ticket.status}`, { number: ticket.number, counter: state.counter.number }), "ok");
-  } else if (result.status === 204) say(t("counter.nothing_waiting"), "info");
-  else say(problemText(result), result.status === 409 ? "warn" : "bad");
+    const vars = { number: ticket.number, counter: state.counter.number };
+    say(() => t(`counter.did_${ticket.status}`, vars), "ok");
+  } else if (result.status === 204) say(() => t("counter.nothing_waiting"), "info");
+  else say(() => problemText(result), result.status === 409 ? "warn" : "bad");
   drawAll();
   return result;
 }
@@ -195,11 +197,18 @@ function problemText(result) {
   return known && known !== `error.${code}` ? known : errorText(result);
 }
 
+/** Show a message; ``text`` is a function so that it follows a change of language. */
 function say(text, kind) {
+  state.message = { text, kind };
+  drawMessage();
+}
+
+function drawMessage() {
   const node = $("#c-message");
-  node.textContent = text;
-  node.className = `message ${kind}`;
-  show(node, true);
+  show(node, Boolean(state.message));
+  if (!state.message) return;
+  node.textContent = state.message.text();
+  node.className = `message ${state.message.kind}`;
 }
 
 // --- dialogs -------------------------------------------------------------------------------
@@ -224,7 +233,7 @@ function openCall() {
   dialog("#call-dialog", async () => {
     const typed = $("#call-number").value.trim().toUpperCase();
     const id = numbers.get(typed) || (/^#\d+$/.test(typed) ? Number(typed.slice(1)) : null);
-    if (!id) return say(t("counter.unknown_number", { number: typed }), "warn");
+    if (!id) return say(() => t("counter.unknown_number", { number: typed }), "warn");
     await post(`/api/v1/counters/${state.counter.id}/call`, { ticket_id: id });
   });
 }

@@ -85,11 +85,11 @@ function drawAll() {
   $("#now-number").textContent = latest ? latest.number : "—";
   $("#now-where").textContent = latest ? t("display.go_to", { counter: latest.counter_number }) : "";
   $("#now-where-other").textContent = latest ? t("display.go_to", { counter: latest.counter_number }, other) : "";
+  const earlier = state.recent.slice(1);
   $("#recent").replaceChildren(
-    ...state.recent
-      .slice(1)
-      .map((c) => el("tr", {}, el("td", { class: "number", text: c.number }), el("td", { text: c.counter_number }))),
+    ...earlier.map((c) => el("tr", {}, el("td", { class: "number", text: c.number }), el("td", { text: c.counter_number }))),
   );
+  if (!earlier.length) $("#recent").append(el("tr", {}, el("td", { class: "none", colspan: 2, text: t("display.no_earlier") })));
   const services = (state.snapshot?.services || []).filter((s) => s.active);
   $("#waiting").replaceChildren(
     ...services.map((s) =>
