@@ -40,8 +40,8 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
     migrate.upgrade(wiring.deps.store.engine)
     if demo:
         _print_demo(wiring, f"http://{host}:{port}")
-    start_background(app)
-    run_gunicorn(app, host, port, threads)
+    wiring.deps.store.engine.dispose()
+    run_gunicorn(app, host, port, threads, on_worker_start=start_background)
 
 
 def _print_demo(wiring: Any, base_url: str) -> None:

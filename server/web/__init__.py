@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apiflask import APIFlask
+from flask import Request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask import Request
 from flask_socketio import SocketIO
 
 from server import protocol
@@ -92,15 +92,30 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
 
     register_error_handlers(app)
     limiter = Limiter(get_remote_address, app=app, default_limits=[], storage_uri=wiring.settings.ratelimit_storage)
-    limiter.limit("10/minute;60/hour", methods=["POST"])(api_setup.login)
-    limiter.limit("120/minute")(api_queue.get_ticket)
-    limiter.limit("120/minute")(api_misc.announcement_audio)
     app.extensions["limiter"] = limiter
     for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, pages.bp):
         app.register_blueprint(bp)
+    _limit_public_routes(app, limiter)
     speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"
     wiring.speech = Announcer(speech_cache, wiring.settings.speech_engine)
     wiring.print_jobs = PrintJobs(wiring)  # type: ignore[attr-defined]
+
+
+def _limit_public_routes(app: APIFlask, limiter: Limiter) -> None:
+    """Public routes are rate limited per client; staff and devices (with a token) are not.
+
+    flask-limiter enforces a limit through the wrapper it returns, so the registered view
+    is replaced by that wrapper.
+    """
+    from server.web.security import bearer_token
+
+    for endpoint, rule in (
+        ("setup.login", "10/minute;60/hour"),
+        ("queue.get_ticket", "120/minute"),
+        ("misc.announcement_audio", "240/minute"),
+    ):
+        wrapped = limiter.limit(rule, exempt_when=lambda: bool(bearer_token()))(app.view_functions[endpoint])
+        app.view_functions[endpoint] = wrapped
 
 
 def _register_realtime(app: APIFlask, wiring: Wiring) -> None:

@@ -21,7 +21,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
-def run_gunicorn(app: Any, host: str, port: int, threads: int) -> None:
+def run_gunicorn(app: Any, host: str, port: int, threads: int, on_worker_start: Any = None) -> None:
     # One process: the in-process scheduler, holder updates and outbox flush live here.
     # Scale out with several `branchq serve` processes + SOCKETIO_MESSAGE_QUEUE (see deploy/).
     _Gunicorn(
@@ -36,5 +36,10 @@ def run_gunicorn(app: Any, host: str, port: int, threads: int) -> None:
             "keepalive": 5,
             "accesslog": None,
             "loglevel": "warning",
+            # Pooled connections must not cross a fork, and background threads (outbox flush,
+            # holder updates, scheduler) must run in the worker that has the sockets: a flush
+            # in the master would push events to no one and move the outbox cursor past them.
+            "post_fork": lambda _server, _worker: app.extensions["branchq"].deps.store.engine.dispose(),
+            "post_worker_init": lambda _worker: on_worker_start and on_worker_start(app),
         },
     ).run()

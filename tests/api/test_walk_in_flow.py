@@ -168,3 +168,22 @@ def test_queue_snapshot_shows_waiting_counts_and_counters(client, branch):
     assert by_prefix["A"]["waiting"] == 2 and by_prefix["B"]["waiting"] == 0
     assert snap["seq"] >= 2
     assert {c["number"] for c in snap["counters"]} == {1, 2}
+
+
+def test_tracking_lookups_are_rate_limited_for_anonymous_clients(client, branch):
+    ticket = issue(client, branch).json
+    codes = [client.get(f"/api/v1/tickets/{ticket['id']}?token=guess").status_code for _ in range(125)]
+    assert codes[:120] == [404] * 120
+    assert codes[-1] == 429
+    limited = client.get(f"/api/v1/tickets/{ticket['id']}?token=guess").json
+    assert limited["error"]["code"] == "too_many_requests"
+    # staff are never limited this low
+    staff = client.get(f"/api/v1/tickets/{ticket['id']}", headers=branch.headers())
+    assert staff.status_code == 200
+
+
+def test_login_is_rate_limited(client, branch):
+    codes = [
+        client.post("/api/v1/auth/login", json={"username": "nobody", "password": "x"}).status_code for _ in range(11)
+    ]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
