@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -75,3 +76,18 @@ def branch(deps: Any) -> BranchFixture:
 @pytest.fixture
 def admin_headers(deps: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {admin_token(deps)}"}
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI every tier (PostgreSQL, Redis, browser, voice) must run: a skip fails the run."""
+    if os.environ.get("BRANCHQ_REQUIRE_ALL_TIERS") and _skipped:
+        print(f"\n{len(_skipped)} tests skipped but every tier must run here:", *_skipped[:20], sep="\n  ")
+        session.exitstatus = 1

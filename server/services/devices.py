@@ -38,7 +38,7 @@ def report_status(deps: Deps, principal: Principal, kind: str, data: dict[str, A
                 now,
             )
     deps.commit_and_publish(uow)
-    return state
+    return dict(state)
 
 
 def _is_bad(kind: str, status: str, data: dict[str, Any]) -> bool:

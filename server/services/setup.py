@@ -107,7 +107,7 @@ def get_policy(deps: Deps, principal: Principal | None, branch_id: int) -> dict[
 
 
 def _service_values(data: dict[str, Any]) -> dict[str, Any]:
-    values = {k: data[k] for k in ("prefix", "target_wait", "expected_service", "active") if k in data}
+    values: dict[str, Any] = {k: data[k] for k in ("prefix", "target_wait", "expected_service", "active") if k in data}
     if "name" in data:
         values |= _names(data)
     if "prefix" in values:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, literal, select, union_all, update
+from sqlalchemy import Connection, Table, and_, func, insert, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.domain.classes import CustomerClass, TicketStatus
@@ -27,17 +27,17 @@ from server.store.tables import (
     UserRow,
 )
 
-B = BranchRow.__table__
-S = ServiceRow.__table__
-C = CounterRow.__table__
-U = UserRow.__table__
-D = DeviceRow.__table__
-K = TokenRow.__table__
-T = TicketRow.__table__
-N = NumberSequenceRow.__table__
-E = EventRow.__table__
-A = AuditRow.__table__
-F = FeedbackRow.__table__
+B: Table = BranchRow.__table__  # type: ignore[attr-defined]
+S: Table = ServiceRow.__table__  # type: ignore[attr-defined]
+C: Table = CounterRow.__table__  # type: ignore[attr-defined]
+U: Table = UserRow.__table__  # type: ignore[attr-defined]
+D: Table = DeviceRow.__table__  # type: ignore[attr-defined]
+K: Table = TokenRow.__table__  # type: ignore[attr-defined]
+T: Table = TicketRow.__table__  # type: ignore[attr-defined]
+N: Table = NumberSequenceRow.__table__  # type: ignore[attr-defined]
+E: Table = EventRow.__table__  # type: ignore[attr-defined]
+A: Table = AuditRow.__table__  # type: ignore[attr-defined]
+F: Table = FeedbackRow.__table__  # type: ignore[attr-defined]
 
 
 class _Repo:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.domain.appointments import HOLDING, Appointment, AppointmentStatus
@@ -18,11 +18,11 @@ from server.store.tables_booking import (
     SlotCapacityRow,
 )
 
-AP = AppointmentRow.__table__
-SC = SlotCapacityRow.__table__
-BS = BookingSettingRow.__table__
-CL = ClosureRow.__table__
-NO = NotificationRow.__table__
+AP: Table = AppointmentRow.__table__  # type: ignore[attr-defined]
+SC: Table = SlotCapacityRow.__table__  # type: ignore[attr-defined]
+BS: Table = BookingSettingRow.__table__  # type: ignore[attr-defined]
+CL: Table = ClosureRow.__table__  # type: ignore[attr-defined]
+NO: Table = NotificationRow.__table__  # type: ignore[attr-defined]
 
 APPOINTMENT_FIELDS = tuple(f for f in Appointment.__dataclass_fields__ if f != "status")
 

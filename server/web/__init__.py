@@ -98,7 +98,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
     _limit_public_routes(app, limiter)
     speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"
     wiring.speech = Announcer(speech_cache, wiring.settings.speech_engine)
-    wiring.print_jobs = PrintJobs(wiring)  # type: ignore[attr-defined]
+    wiring.print_jobs = PrintJobs(wiring)
 
 
 def _limit_public_routes(app: APIFlask, limiter: Limiter) -> None:
@@ -115,7 +115,7 @@ def _limit_public_routes(app: APIFlask, limiter: Limiter) -> None:
         ("misc.announcement_audio", "240/minute"),
     ):
         wrapped = limiter.limit(rule, exempt_when=lambda: bool(bearer_token()))(app.view_functions[endpoint])
-        app.view_functions[endpoint] = wrapped
+        app.view_functions[endpoint] = wrapped  # type: ignore[assignment]
 
 
 def _register_realtime(app: APIFlask, wiring: Wiring) -> None:
@@ -124,14 +124,14 @@ def _register_realtime(app: APIFlask, wiring: Wiring) -> None:
 
     namespace = BranchNamespace(wiring)
     wiring.socketio.on_namespace(namespace)
-    wiring.holder_updates = HolderUpdates(wiring, namespace)  # type: ignore[attr-defined]
+    wiring.holder_updates = HolderUpdates(wiring, namespace)
     app.extensions["branchq_namespace"] = namespace
 
 
 def start_background(app: APIFlask) -> None:
     """Long-running helpers of a serving process (not started by tests that only use the client)."""
     wiring: Wiring = app.extensions["branchq"]
-    wiring.socketio.start_background_task(wiring.holder_updates.run)  # type: ignore[attr-defined]
+    wiring.socketio.start_background_task(wiring.holder_updates.run)
     from server.scheduler import start_scheduler
 
     start_scheduler(wiring)

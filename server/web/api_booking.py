@@ -17,7 +17,7 @@ from server.web.context import deps
 from server.web.security import bearer_token, current_principal
 
 bp = APIBlueprint("booking", __name__, url_prefix="/api/v1", tag="Appointments")
-SECURED = {"security": "BearerAuth"}
+SECURED: dict[str, Any] = {"security": "BearerAuth"}
 
 
 @bp.get("/booking/branches")

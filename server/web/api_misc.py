@@ -14,6 +14,7 @@ from server.web.context import deps, wiring
 from server.web.security import current_principal
 
 bp = APIBlueprint("misc", __name__, tag="System")
+AUDIO_RESPONSE: Any = {200: {"description": "audio/wav", "content": {"audio/wav": {}}}}
 
 
 @bp.get("/healthz")
@@ -47,7 +48,7 @@ def _redis_ok(url: str) -> bool:
 @bp.doc(
     tags=["Walk-in queue"],
     summary="The announcement as audio/wav (chime, then each language)",
-    responses={200: {"description": "audio/wav", "content": {"audio/wav": {}}}},
+    responses=AUDIO_RESPONSE,
 )
 def announcement_audio(query: dict[str, Any]) -> Any:
     from server.domain.announcement import speech_text

@@ -14,7 +14,7 @@ from server.web.security import current_principal
 
 log = logging.getLogger(__name__)
 bp = APIBlueprint("queue", __name__, url_prefix="/api/v1", tag="Walk-in queue")
-SECURED = {"security": "BearerAuth"}
+SECURED: dict[str, Any] = {"security": "BearerAuth"}
 
 
 @bp.post("/branches/<int:branch_id>/tickets")

@@ -12,7 +12,7 @@ from server.web.context import deps
 from server.web.security import bearer, bearer_token, current_principal
 
 bp = APIBlueprint("setup", __name__, url_prefix="/api/v1", tag="Setup")
-SECURED = {"security": "BearerAuth"}
+SECURED: dict[str, Any] = {"security": "BearerAuth"}
 
 
 @bp.post("/auth/login")

@@ -19,6 +19,8 @@ class Wiring:
     relay: Any
     speech: Any = None
     scheduler: Any = None
+    print_jobs: Any = None
+    holder_updates: Any = None
 
 
 def wiring() -> Wiring:

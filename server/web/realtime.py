@@ -21,7 +21,13 @@ log = logging.getLogger(__name__)
 TURN_NEAR_AHEAD = 3
 
 
-class BranchNamespace(Namespace):
+def _sid() -> str:
+    """Flask-SocketIO puts the connection's id on the request."""
+    sid: str = request.sid  # type: ignore[attr-defined]
+    return sid
+
+
+class BranchNamespace(Namespace):  # type: ignore[misc]
     """Default namespace. Staff and devices subscribe to branches; holders follow one ticket."""
 
     def __init__(self, wiring: Wiring) -> None:
@@ -42,7 +48,7 @@ class BranchNamespace(Namespace):
         except DomainError as error:
             log.info("socket refused: %s", error.message)
             return False
-        self.principals[request.sid] = principal
+        self.principals[_sid()] = principal
         if principal.kind == "device":
             join_room(protocol.device_room(principal.id))
         return True
@@ -56,12 +62,12 @@ class BranchNamespace(Namespace):
             return False
         join_room(protocol.ticket_room(ticket_id))
         with self.lock:
-            self.holders.setdefault(ticket_id, set()).add(request.sid)
+            self.holders.setdefault(ticket_id, set()).add(_sid())
         self.socketio.start_background_task(self.wiring.holder_updates.push_now, ticket_id)
         return True
 
     def on_disconnect(self, *args: Any) -> None:
-        sid = request.sid
+        sid = _sid()
         self.principals.pop(sid, None)
         with self.lock:
             for ticket_id in [t for t, sids in self.holders.items() if sid in sids]:
@@ -98,7 +104,7 @@ class BranchNamespace(Namespace):
         except (AttributeError, TypeError, ValueError):
             return error_body("validation_error", "branch_id must be an integer", "branch_id")
         try:
-            return run(self.principals.get(request.sid), branch_id)  # type: ignore[no-any-return]
+            return run(self.principals.get(_sid()), branch_id)  # type: ignore[no-any-return]
         except DomainError as error:
             return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
 
@@ -113,7 +119,7 @@ class BranchNamespace(Namespace):
         return self._device_report("print_result", data)
 
     def _device_report(self, kind: str, data: Any) -> dict[str, Any]:
-        principal = self.principals.get(request.sid)
+        principal = self.principals.get(_sid())
         if principal is None or principal.kind != "device" or not isinstance(data, dict):
             return error_body("forbidden", "device reports come from devices", None)
         from server.services import devices

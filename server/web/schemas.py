@@ -16,7 +16,7 @@ def Id(**kw: Any) -> Integer:
     return Integer(strict=True, validate=Range(1, MAX_ID), **kw)
 
 
-class Names(fields.Field):
+class Names(fields.Field):  # type: ignore[type-arg]
     """A name shown to people: one string, or {"zh": …, "en": …}."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import server.store.tables  # noqa: F401 - registers the tables on the metadata
+import server.store.tables
 import server.store.tables_booking  # noqa: F401
 
 target_metadata = SQLModel.metadata
