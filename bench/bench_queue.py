@@ -1,0 +1,147 @@
+"""Queue server benchmarks (run on demand, not in CI).
+
+    python -m bench.bench_queue issue        # tickets issued per second, SQLite, one process
+    python -m bench.bench_queue call         # call-next latency with 10 / 1,000 / 10,000 waiting
+    python -m bench.bench_queue broadcast    # call-next -> subscribed client delay, 50 / 200 clients
+    python -m bench.bench_queue              # all three
+
+Figures go to docs/performance.md ("Queue server") by hand, with the machine's load noted.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from server.services import auth, calling, tickets
+from server.store import migrate
+from server.web import create_app
+from tests.conftest import make_settings
+from tests.realtime.support import Screen
+from tests.support.builders import build_branch
+from tests.support.live import LiveServer
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def fresh_app(tmp: Path, url: str | None = None) -> Any:
+    app = create_app(make_settings(tmp, url or f"sqlite:///{tmp / 'bench.sqlite3'}"))
+    migrate.upgrade(app.extensions["branchq"].deps.store.engine)
+    return app
+
+
+def bench_issue(tmp: Path, count: int = 2000) -> None:
+    app = fresh_app(tmp)
+    deps = app.extensions["branchq"].deps
+    b = build_branch(deps)
+    kiosk = auth.authenticate(deps, b.tokens["kiosk"])
+    started = time.perf_counter()
+    for i in range(count):
+        tickets.issue_ticket(deps, kiosk, b.id, b.services["AB"[i % 2]], ("regular", "vip", "priority")[i % 3])
+    service_rate = count / (time.perf_counter() - started)
+    client = app.test_client()
+    headers = b.headers("kiosk")
+    started = time.perf_counter()
+    for i in range(count):
+        r = client.post(f"/api/v1/branches/{b.id}/tickets", json={"service_id": b.services["A"]}, headers=headers)
+        assert r.status_code == 201
+    http_rate = count / (time.perf_counter() - started)
+    print(f"issue: {service_rate:.0f} tickets/s through the service, {http_rate:.0f}/s through the HTTP app "
+          f"(Flask test client, token auth, JSON, {count} each)")
+
+
+def bench_call(tmp: Path, sizes: tuple[int, ...] = (10, 1000, 10000), calls: int = 300) -> None:
+    for size in sizes:
+        app = fresh_app(tmp / f"call{size}")
+        deps = app.extensions["branchq"].deps
+        b = build_branch(deps, counters={1: "AB"})
+        kiosk = auth.authenticate(deps, b.tokens["kiosk"])
+        teller = auth.authenticate(deps, b.tokens["teller"])
+        for i in range(size):
+            tickets.issue_ticket(deps, kiosk, b.id, b.services["AB"[i % 2]], ("regular", "vip", "priority")[i % 3])
+        calling.set_counter_status(deps, teller, b.counters[1], "open")
+        latencies = []
+        for i in range(calls):
+            started = time.perf_counter()
+            ticket = calling.call_next(deps, teller, b.counters[1])
+            latencies.append((time.perf_counter() - started) * 1000)
+            tickets.change_ticket(deps, teller, ticket["id"], "no_show")
+            # keep the queue at its size
+            tickets.issue_ticket(deps, kiosk, b.id, b.services["AB"[i % 2]], ("regular", "vip", "priority")[i % 3])
+        print(f"call-next with {size:>6} waiting: p50 {percentile(latencies, 0.5):.2f} ms, "
+              f"p99 {percentile(latencies, 0.99):.2f} ms ({calls} calls, 2 services x 3 classes)")
+        app.extensions["branchq"].deps.store.engine.dispose()
+
+
+def bench_broadcast(tmp: Path, sizes: tuple[int, ...] = (50, 200), calls: int = 100) -> None:
+    for size in sizes:
+        url = f"sqlite:///{tmp / f'bc{size}.sqlite3'}"
+        app = fresh_app(tmp / f"bc{size}", url)
+        deps = app.extensions["branchq"].deps
+        b = build_branch(deps, counters={1: "A"})
+        deps.store.engine.dispose()
+        server = LiveServer(tmp / f"bc{size}-server", url).start()
+        try:
+            _broadcast_run(server, b, size, calls)
+        finally:
+            server.stop()
+
+
+def _broadcast_run(server: LiveServer, b: Any, size: int, calls: int) -> None:
+    screens = [Screen(server.url, b.tokens["display"], b.id).connect() for _ in range(size)]
+    received: dict[int, list[float]] = {}
+    lock = threading.Lock()
+
+    def on_called(data: dict[str, Any]) -> None:
+        at = time.perf_counter()
+        with lock:
+            received.setdefault(data["ticket_id"], []).append(at)
+
+    for screen in screens:
+        screen.client.on("ticket_called", on_called)
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {b.tokens['teller']}"
+    kiosk = {"Authorization": f"Bearer {b.tokens['kiosk']}"}
+    http.post(f"{server.url}/api/v1/counters/{b.counters[1]}/open").raise_for_status()
+    delays: list[float] = []
+    for _ in range(calls):
+        requests.post(f"{server.url}/api/v1/branches/{b.id}/tickets", json={"service_id": b.services["A"]},
+                      headers=kiosk).raise_for_status()
+        started = time.perf_counter()
+        ticket = http.post(f"{server.url}/api/v1/counters/{b.counters[1]}/call-next").json()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with lock:
+                if len(received.get(ticket["id"], [])) >= size:
+                    break
+            time.sleep(0.001)
+        with lock:
+            delays += [(t - started) * 1000 for t in received.get(ticket["id"], [])]
+        http.post(f"{server.url}/api/v1/tickets/{ticket['id']}/no-show")
+    missing = calls * size - len(delays)
+    print(f"call-next -> ticket_called at {size:>3} subscribers: p50 {percentile(delays, 0.5):.1f} ms, "
+          f"p99 {percentile(delays, 0.99):.1f} ms, mean {statistics.fmean(delays):.1f} ms "
+          f"({calls} calls, {len(delays)} deliveries, {missing} missing; includes the HTTP call itself)")
+    for screen in screens:
+        screen.close()
+
+
+def main(argv: list[str]) -> None:
+    parts = argv or ["issue", "call", "broadcast"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for part in parts:
+            {"issue": bench_issue, "call": bench_call, "broadcast": bench_broadcast}[part](Path(tmp))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
