@@ -33,14 +33,17 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, A
     return {"error": {"code": code, "message": message, "field": field}}
 
 
+LOCATIONS = ("json", "query", "path", "form", "headers")
+
+
 def _first_problem(detail: Any, path: str = "") -> tuple[str | None, str]:
     """webargs detail {"json": {"a": {"b": ["msg"]}}} -> ("a.b", "msg")."""
     if isinstance(detail, dict) and detail:
         key, value = next(iter(detail.items()))
-        where = key if key in ("json", "query", "path", "form", "headers") and not path else f"{path}.{key}".strip(".")
-        if key in ("json", "query", "path", "form", "headers") and not path:
-            return _first_problem(value, "")
-        return _first_problem(value, where)
+        if (key in LOCATIONS and not path) or (key == "value" and path):
+            # the location, and marshmallow's marker for a dict's values, are not field names
+            return _first_problem(value, path)
+        return _first_problem(value, f"{path}.{key}".strip("."))
     if isinstance(detail, list) and detail:
         return (path or None), str(detail[0])
     return (path or None), str(detail)
@@ -72,7 +75,8 @@ def register_error_handlers(app: APIFlask) -> None:
     @app.errorhandler(HTTPException)
     def _werkzeug_error(error: HTTPException) -> tuple[dict[str, Any], int]:
         status = error.code or 500
-        if status == 400 and "json" in (error.description or "").lower():
+        messages = str(getattr(error, "data", {}).get("messages", ""))
+        if status == 400 and "json" in ((error.description or "") + messages).lower():
             return error_body("invalid_json", "the body is not valid JSON", None), 400
         return error_body(HTTP_CODES.get(status, "error"), error.description or error.name, None), status
 

@@ -1,0 +1,232 @@
+"""Bad input anywhere gets the CONTRACT error shape with a 4xx, and changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from server.services import auth
+
+
+def ticket_count(deps) -> int:
+    with deps.store.read() as uow:
+        return len(uow.tickets.waiting(1))
+
+
+def assert_error(response, status: int, code: str | None = None, field: str | None = None) -> None:
+    assert response.status_code == status, response.get_data(as_text=True)
+    error = response.json["error"]
+    assert set(error) == {"code", "message", "field"} and error["message"]
+    if code:
+        assert error["code"] == code
+    if field:
+        assert error["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({}, 422, "service_id"),
+        ({"service_id": "one"}, 422, "service_id"),
+        ({"service_id": 1.5}, 422, "service_id"),
+        ({"service_id": -3}, 422, "service_id"),
+        ({"service_id": 1, "customer_class": "king"}, 422, "customer_class"),
+        ({"service_id": 1, "language": "fr"}, 422, "language"),
+        ({"service_id": 1, "language": "x" * 10_000}, 422, "language"),
+        ({"service_id": 999}, 404, "service_id"),
+    ],
+)
+def test_bad_ticket_requests_are_refused_and_issue_nothing(client, branch, deps, body, status, field):
+    response = client.post(f"/api/v1/branches/{branch.id}/tickets", json=body, headers=branch.headers("kiosk"))
+    assert_error(response, status, field=field)
+    assert ticket_count(deps) == 0
+
+
+def test_a_body_that_is_not_json_is_a_400(client, branch, deps):
+    response = client.post(
+        f"/api/v1/branches/{branch.id}/tickets",
+        data="{service_id: 1",
+        headers=branch.headers("kiosk") | {"Content-Type": "application/json"},
+    )
+    assert_error(response, 400, "invalid_json")
+    assert ticket_count(deps) == 0
+
+
+def test_unknown_ids_are_404(client, branch):
+    assert_error(client.post("/api/v1/counters/999/call-next", headers=branch.headers()), 404, "counter_not_found")
+    assert_error(client.post("/api/v1/tickets/999/start", headers=branch.headers()), 404, "ticket_not_found")
+    assert_error(client.get("/api/v1/branches/999/queue", headers=branch.headers("manager")), 403)
+    assert_error(client.get("/api/v1/no/such/route"), 404, "not_found")
+
+
+def test_missing_bad_and_expired_credentials_are_401(client, branch, deps, clock):
+    url = f"/api/v1/branches/{branch.id}/tickets"
+    body = {"service_id": branch.services["A"]}
+    assert_error(client.post(url, json=body), 401, "unauthorized")
+    assert_error(client.post(url, json=body, headers={"Authorization": "Bearer nope"}), 401, "invalid_token")
+    clock.advance(deps.token_ttl_seconds + 1)
+    assert_error(client.post(url, json=body, headers=branch.headers("teller")), 401, "token_expired")
+    # device tokens do not expire, they are revoked
+    assert client.post(url, json=body, headers=branch.headers("kiosk")).status_code == 201
+
+
+def test_wrong_role_and_other_branch_are_403(client, branch, deps):
+    from tests.support.builders import build_branch
+
+    other = build_branch(deps, code="B2")
+    url = f"/api/v1/branches/{branch.id}/tickets"
+    body = {"service_id": branch.services["A"]}
+    assert_error(client.post(url, json=body, headers=other.headers("kiosk")), 403, "forbidden_branch")
+    assert_error(client.post(url, json=body, headers=branch.headers("display")), 403, "forbidden_role")
+    counter = branch.counters[1]
+    assert_error(client.post(f"/api/v1/counters/{counter}/open", headers=branch.headers("kiosk")), 403)
+    assert_error(client.post(f"/api/v1/counters/{counter}/open", headers=other.headers("teller")), 403)
+    assert_error(
+        client.post("/api/v1/branches", json={"code": "X", "name": "x"}, headers=branch.headers("manager")),
+        403,
+        "forbidden_role",
+    )
+    assert ticket_count(deps) == 0
+
+
+def test_revoked_device_token_is_refused(client, branch, admin_headers):
+    device = branch.devices["kiosk"]
+    assert client.delete(f"/api/v1/branches/{branch.id}/devices/{device}", headers=admin_headers).status_code == 204
+    response = client.post(
+        f"/api/v1/branches/{branch.id}/tickets",
+        json={"service_id": branch.services["A"]},
+        headers=branch.headers("kiosk"),
+    )
+    assert_error(response, 401, "invalid_token")
+
+
+@pytest.mark.parametrize(
+    ("action", "code"),
+    [
+        ("start", "ticket_not_called"),
+        ("finish", "ticket_not_serving"),
+        ("no-show", "ticket_not_called"),
+        ("recall", "ticket_not_called"),
+    ],
+)
+def test_illegal_transitions_are_409_and_change_nothing(client, branch, deps, action, code):
+    ticket = client.post(
+        f"/api/v1/branches/{branch.id}/tickets",
+        json={"service_id": branch.services["A"]},
+        headers=branch.headers("kiosk"),
+    ).json
+    response = client.post(f"/api/v1/tickets/{ticket['id']}/{action}", headers=branch.headers())
+    assert_error(response, 409, code, "status")
+    with deps.store.read() as uow:
+        assert uow.tickets.get(ticket["id"]).status.value == "waiting"
+
+
+def test_finished_ticket_cannot_be_called_again(client, branch):
+    ticket = client.post(
+        f"/api/v1/branches/{branch.id}/tickets",
+        json={"service_id": branch.services["A"]},
+        headers=branch.headers("kiosk"),
+    ).json
+    counter = branch.counters[1]
+    client.post(f"/api/v1/counters/{counter}/open", headers=branch.headers())
+    client.post(f"/api/v1/counters/{counter}/call-next", headers=branch.headers())
+    for step in ("start", "finish"):
+        client.post(f"/api/v1/tickets/{ticket['id']}/{step}", headers=branch.headers())
+    again = client.post(f"/api/v1/counters/{counter}/call", json={"ticket_id": ticket["id"]}, headers=branch.headers())
+    assert_error(again, 409, "ticket_not_waiting")
+    cancel = client.post(f"/api/v1/tickets/{ticket['id']}/cancel", json={}, headers=branch.headers())
+    assert_error(cancel, 409, "ticket_not_called_or_waiting")
+
+
+def test_calling_while_a_ticket_is_open_at_the_counter_is_refused(client, branch):
+    for _ in range(2):
+        client.post(
+            f"/api/v1/branches/{branch.id}/tickets",
+            json={"service_id": branch.services["A"]},
+            headers=branch.headers("kiosk"),
+        )
+    counter = branch.counters[1]
+    client.post(f"/api/v1/counters/{counter}/open", headers=branch.headers())
+    client.post(f"/api/v1/counters/{counter}/call-next", headers=branch.headers())
+    assert_error(client.post(f"/api/v1/counters/{counter}/call-next", headers=branch.headers()), 409, "counter_busy")
+    assert_error(client.post(f"/api/v1/counters/{counter}/close", headers=branch.headers()), 409, "counter_busy")
+
+
+def test_branch_closed_outside_opening_hours(client, deps, clock):
+    from tests.support.builders import build_branch
+
+    b = build_branch(deps, code="HOURS", opening_hours={"mon": [["09:00", "17:00"]]})
+    clock.set(clock.now.replace(hour=10) - timedelta(days=0))  # Monday 18:00 in Shanghai
+    response = client.post(
+        f"/api/v1/branches/{b.id}/tickets", json={"service_id": b.services["A"]}, headers=b.headers("kiosk")
+    )
+    assert_error(response, 409, "branch_closed")
+    clock.set(clock.now.replace(hour=2))  # Monday 10:00 in Shanghai
+    assert (
+        client.post(
+            f"/api/v1/branches/{b.id}/tickets", json={"service_id": b.services["A"]}, headers=b.headers("kiosk")
+        ).status_code
+        == 201
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"code": "N1", "name": "x", "timezone": "Mars/Olympus"}, "timezone"),
+        ({"code": "N1", "name": "x", "opening_hours": {"mon": [["18:00", "09:00"]]}}, "opening_hours.mon"),
+        ({"code": "N1", "name": "x", "opening_hours": {"funday": []}}, "opening_hours.funday"),
+        ({"code": "bad code!", "name": "x"}, "code"),
+        ({"code": "N1", "name": "x" * 500}, "name"),
+        ({"code": "N1"}, "name"),
+    ],
+)
+def test_bad_branch_set_up_is_refused(client, admin_headers, deps, body, field):
+    response = client.post("/api/v1/branches", json=body, headers=admin_headers)
+    assert_error(response, 422, field=field)
+    with deps.store.read() as uow:
+        assert uow.branches.by_code("N1") is None
+
+
+def test_duplicate_prefix_counter_number_and_username_conflict(client, branch, admin_headers):
+    dup = client.post(
+        f"/api/v1/branches/{branch.id}/services", json={"name": "again", "prefix": "a"}, headers=admin_headers
+    )
+    assert_error(dup, 409, "prefix_taken", "prefix")
+    dup = client.post(
+        f"/api/v1/branches/{branch.id}/counters",
+        json={"number": 1, "service_ids": [branch.services["A"]]},
+        headers=admin_headers,
+    )
+    assert_error(dup, 409, "counter_number_taken", "number")
+    dup = client.post(
+        "/api/v1/users",
+        json={"username": "teller-b1", "password": "long-enough-1", "role": "teller", "branch_ids": [branch.id]},
+        headers=admin_headers,
+    )
+    assert_error(dup, 409, "username_taken", "username")
+
+
+def test_bad_policy_is_refused_and_good_policy_applies(client, branch, deps):
+    headers = branch.headers("manager")
+    bad = client.put(f"/api/v1/branches/{branch.id}/policy", json={"classes": {"vip": {"target": 0}}}, headers=headers)
+    assert_error(bad, 422, field="classes.vip.target")
+    good = client.put(
+        f"/api/v1/branches/{branch.id}/policy",
+        json={"kind": "apq", "classes": {"vip": {"target": 240, "head_start": 30, "hard_limit": 900}}},
+        headers=headers,
+    )
+    assert good.status_code == 200 and good.json["classes"]["vip"]["target"] == 240
+    teller = client.put(f"/api/v1/branches/{branch.id}/policy", json={"kind": "fifo"}, headers=branch.headers())
+    assert_error(teller, 403, "forbidden_role")
+    with deps.store.read() as uow:
+        assert uow.branches.get(branch.id).policy.rules["vip"].target == 240
+
+
+def test_session_logout_revokes_the_token(client, branch, deps):
+    token = auth.login(deps, "teller-b1", "correct-horse-9")["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/auth/me", headers=headers).json["username"] == "teller-b1"
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    assert_error(client.get("/api/v1/auth/me", headers=headers), 401, "invalid_token")
