@@ -46,3 +46,13 @@ class OutboxRelay:
         with self.store.read() as uow:
             ids = [b.id for b in uow.branches.all()]
         self.flush(ids)
+
+    def prune_all(self, keep: int) -> int:
+        """Forget all but the last ``keep`` events of each branch (resync falls back to a snapshot)."""
+        with self.store.read() as uow:
+            ids = [b.id for b in uow.branches.all()]
+        removed = 0
+        for branch_id in ids:
+            with self.store.write() as uow:
+                removed += uow.events.prune(branch_id, keep)
+        return removed

@@ -139,10 +139,14 @@ def start_background(app: APIFlask) -> None:
 
 
 def _periodic_flush(wiring: Wiring) -> None:
-    """Events committed by a process that died before pushing them still go out."""
+    """Events committed by a process that died before pushing them still go out; old ones are pruned."""
+    rounds = 0
     while True:
         wiring.socketio.sleep(2.0)
+        rounds += 1
         try:
             wiring.relay.flush_all()
+            if rounds % 300 == 0:  # every ten minutes
+                wiring.relay.prune_all(wiring.settings.events_kept)
         except Exception:
             log.exception("periodic outbox flush failed")
