@@ -35,6 +35,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def fresh_app(tmp: Path, url: str | None = None) -> Any:
+    tmp.mkdir(parents=True, exist_ok=True)
     app = create_app(make_settings(tmp, url or f"sqlite:///{tmp / 'bench.sqlite3'}"))
     migrate.upgrade(app.extensions["branchq"].deps.store.engine)
     return app

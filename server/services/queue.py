@@ -19,13 +19,16 @@ def snapshot(deps: Deps, principal: Principal | None, branch_id: int) -> dict[st
 
 
 def missed_events(deps: Deps, principal: Principal | None, branch_id: int, since_seq: int) -> dict[str, Any]:
-    """Every event after ``since_seq`` that was already pushed, in order; a snapshot if they are gone."""
+    """Every committed event after ``since_seq``, in order; a snapshot if they are no longer kept.
+
+    An event may also still be on its way live: clients drop any seq they already applied.
+    """
     require(principal, SCREEN_ROLES, branch_id)
     with deps.store.read() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
-        published = uow.branches.published_seq(branch_id)
+        last = uow.branches.seq(branch_id)
         oldest = uow.events.oldest_kept(branch_id)
-        if since_seq > published or (oldest is not None and since_seq < oldest - 1) or since_seq < 0:
+        if since_seq > last or (oldest is not None and since_seq < oldest - 1) or since_seq < 0:
             return {"snapshot": queue_snapshot(uow, branch, deps.clock())}
-        events = uow.events.after(branch_id, since_seq, published)
+        events = uow.events.after(branch_id, since_seq, last)
         return {"events": [{"event": name, "data": payload} for _seq, name, payload in events]}

@@ -11,6 +11,7 @@ process that died before flushing go out with the next flush.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,16 +23,53 @@ Emit = Callable[[str, dict[str, Any], int], None]
 
 
 class OutboxRelay:
-    def __init__(self, store: SqlStore, emit: Emit) -> None:
+    """``shared=True`` when several server processes push through a message queue.
+
+    One process alone keeps the cursor in memory under a per-branch lock: commits happen
+    in seq order (the seq comes from a row locked until commit), so a read sees a gap-free
+    prefix and needs no write transaction. The cursor is saved by the periodic flush.
+    """
+
+    def __init__(self, store: SqlStore, emit: Emit, *, shared: bool = True) -> None:
         self.store = store
         self.emit = emit
+        self.shared = shared
+        self._locks: dict[int, threading.Lock] = {}
+        self._cursor: dict[int, int] = {}
+        self._saved: dict[int, int] = {}
+        self._guard = threading.Lock()
 
     def flush(self, branch_ids: Iterable[int]) -> None:
         for branch_id in branch_ids:
             try:
-                self._flush_branch(branch_id)
+                if self.shared:
+                    self._flush_branch(branch_id)
+                else:
+                    self._flush_local(branch_id)
             except Exception:  # the change is committed; the periodic flush retries
                 log.exception("could not push events of branch %s", branch_id)
+
+    def _lock(self, branch_id: int) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(branch_id, threading.Lock())
+
+    def _flush_local(self, branch_id: int) -> None:
+        with self._lock(branch_id):
+            with self.store.read() as uow:
+                if branch_id not in self._cursor:
+                    self._cursor[branch_id] = self._saved[branch_id] = uow.branches.published_seq(branch_id)
+                events = uow.events.after(branch_id, self._cursor[branch_id])
+            for seq, name, payload in events:
+                self.emit(name, payload, branch_id)
+                self._cursor[branch_id] = seq
+
+    def save_cursors(self) -> None:
+        """Remember what was pushed, so a restart does not push it again."""
+        for branch_id, seq in list(self._cursor.items()):
+            if self._saved.get(branch_id) != seq:
+                with self.store.write() as uow:
+                    uow.events.mark_published(branch_id, seq)
+                self._saved[branch_id] = seq
 
     def _flush_branch(self, branch_id: int) -> None:
         with self.store.write() as uow:
@@ -46,6 +84,8 @@ class OutboxRelay:
         with self.store.read() as uow:
             ids = [b.id for b in uow.branches.all()]
         self.flush(ids)
+        if not self.shared:
+            self.save_cursors()
 
     def prune_all(self, keep: int) -> int:
         """Forget all but the last ``keep`` events of each branch (resync falls back to a snapshot)."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, insert, literal, select, union_all, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.domain.classes import CustomerClass, TicketStatus
@@ -202,25 +203,10 @@ class Tickets(_Repo):
 
     def heads(self, service_ids: Sequence[int], *, by_arrival: bool = False) -> list[Candidate]:
         """The first waiting ticket of each (service, class) queue, in one statement."""
-        order = T.c.issued_at if by_arrival else T.c.anchor_at
-        parts = [
-            select(T.c.id, T.c.service_id, T.c.customer_class, T.c.anchor_at, T.c.issued_at)
-            .where(
-                T.c.service_id == sid,
-                T.c.status == TicketStatus.WAITING.value,
-                T.c.customer_class == cls.value,
-                T.c.target_counter_id.is_(None),
-            )
-            .order_by(order, T.c.id)
-            .limit(1)
-            .subquery()
-            .select()
-            for sid in service_ids
-            for cls in CustomerClass
-        ]
-        if not parts:
+        if not service_ids:
             return []
-        rows = self.conn.execute(union_all(*parts)).all()
+        stmt = _heads_statement(len(service_ids), by_arrival)
+        rows = self.conn.execute(stmt, {f"s{i}": sid for i, sid in enumerate(service_ids)}).all()
         return [
             Candidate(r.id, r.service_id, CustomerClass(r.customer_class), _ts(r.anchor_at), _ts(r.issued_at))
             for r in rows
@@ -303,6 +289,28 @@ class Tickets(_Repo):
 
     def has_feedback(self, ticket_id: int) -> bool:
         return self.conn.execute(select(F.c.id).where(F.c.ticket_id == ticket_id)).first() is not None
+
+
+@functools.cache
+def _heads_statement(services: int, by_arrival: bool) -> Any:
+    """Built once per shape: a UNION ALL of LIMIT 1 index probes, one per (service, class)."""
+    order = T.c.issued_at if by_arrival else T.c.anchor_at
+    parts = [
+        select(T.c.id, T.c.service_id, T.c.customer_class, T.c.anchor_at, T.c.issued_at)
+        .where(
+            T.c.service_id == bindparam(f"s{i}"),
+            T.c.status == TicketStatus.WAITING.value,
+            T.c.customer_class == cls.value,
+            T.c.target_counter_id.is_(None),
+        )
+        .order_by(order, T.c.id)
+        .limit(1)
+        .subquery()
+        .select()
+        for i in range(services)
+        for cls in CustomerClass
+    ]
+    return union_all(*parts)
 
 
 class Events(_Repo):

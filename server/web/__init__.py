@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     def emit(name: str, payload: dict[str, Any], branch_id: int) -> None:
         socketio.emit(name, payload, to=protocol.branch_room(branch_id))
 
-    relay = OutboxRelay(store, emit)
+    relay = OutboxRelay(store, emit, shared=bool(settings.message_queue))
     deps = Deps(store=store, clock=clock or utcnow, publish=relay.flush, token_ttl_seconds=settings.token_ttl_seconds)
     wiring = Wiring(deps=deps, settings=settings, socketio=socketio, relay=relay)
     app.extensions["branchq"] = wiring

@@ -71,6 +71,11 @@ class Screen:
     def wire_seqs(self) -> list[int]:
         return list(self.client.eio.wire_seqs)
 
+    def new_wire_seqs(self) -> list[int]:
+        """Wire order of the events after the snapshot (older ones may be pushed again after a
+        restart and are ignored by every client)."""
+        return [seq for seq in self.wire_seqs if seq > self.snapshot_seq]
+
     def apply(self, name: str, data: dict[str, Any]) -> None:
         """Apply strictly in seq order: hold early arrivals until the one before them comes."""
         with self.lock:

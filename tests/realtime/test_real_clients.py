@@ -109,7 +109,7 @@ def test_four_kiosks_three_counters_and_screens_over_the_wire(tmp_path):
         for screen in screens:
             assert screen.wait_for_seq(final), f"screen stopped at {screen.seq} of {final}"
             # On the wire: every event exactly once, in seq order, nothing to recover.
-            assert screen.wire_seqs == list(range(screen.snapshot_seq + 1, final + 1))
+            assert screen.new_wire_seqs() == list(range(screen.snapshot_seq + 1, final + 1))
             assert screen.gap_resyncs == 0 and screen.resyncs == 0
             seqs = [seq for seq, _name, _data in screen.events]
             assert seqs == list(range(screen.snapshot_seq + 1, final + 1))
