@@ -36,7 +36,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def fresh_app(tmp: Path, url: str | None = None) -> Any:
     tmp.mkdir(parents=True, exist_ok=True)
-    app = create_app(make_settings(tmp, url or f"sqlite:///{tmp / 'bench.sqlite3'}"))
+    settings = make_settings(tmp, url or f"sqlite:///{tmp / 'bench.sqlite3'}", principal_cache_seconds=5.0)
+    app = create_app(settings)
     migrate.upgrade(app.extensions["branchq"].deps.store.engine)
     return app
 
@@ -53,12 +54,14 @@ def bench_issue(tmp: Path, count: int = 2000) -> None:
     client = app.test_client()
     headers = b.headers("kiosk")
     started = time.perf_counter()
-    for i in range(count):
+    for _ in range(count):
         r = client.post(f"/api/v1/branches/{b.id}/tickets", json={"service_id": b.services["A"]}, headers=headers)
         assert r.status_code == 201
     http_rate = count / (time.perf_counter() - started)
-    print(f"issue: {service_rate:.0f} tickets/s through the service, {http_rate:.0f}/s through the HTTP app "
-          f"(Flask test client, token auth, JSON, {count} each)")
+    print(
+        f"issue: {service_rate:.0f} tickets/s through the service, {http_rate:.0f}/s through the HTTP app "
+        f"(Flask test client, token auth, JSON, {count} each)"
+    )
 
 
 def bench_call(tmp: Path, sizes: tuple[int, ...] = (10, 1000, 10000), calls: int = 300) -> None:
@@ -79,8 +82,10 @@ def bench_call(tmp: Path, sizes: tuple[int, ...] = (10, 1000, 10000), calls: int
             tickets.change_ticket(deps, teller, ticket["id"], "no_show")
             # keep the queue at its size
             tickets.issue_ticket(deps, kiosk, b.id, b.services["AB"[i % 2]], ("regular", "vip", "priority")[i % 3])
-        print(f"call-next with {size:>6} waiting: p50 {percentile(latencies, 0.5):.2f} ms, "
-              f"p99 {percentile(latencies, 0.99):.2f} ms ({calls} calls, 2 services x 3 classes)")
+        print(
+            f"call-next with {size:>6} waiting: p50 {percentile(latencies, 0.5):.2f} ms, "
+            f"p99 {percentile(latencies, 0.99):.2f} ms ({calls} calls, 2 services x 3 classes)"
+        )
         app.extensions["branchq"].deps.store.engine.dispose()
 
 
@@ -116,8 +121,9 @@ def _broadcast_run(server: LiveServer, b: Any, size: int, calls: int) -> None:
     http.post(f"{server.url}/api/v1/counters/{b.counters[1]}/open").raise_for_status()
     delays: list[float] = []
     for _ in range(calls):
-        requests.post(f"{server.url}/api/v1/branches/{b.id}/tickets", json={"service_id": b.services["A"]},
-                      headers=kiosk).raise_for_status()
+        requests.post(
+            f"{server.url}/api/v1/branches/{b.id}/tickets", json={"service_id": b.services["A"]}, headers=kiosk
+        ).raise_for_status()
         started = time.perf_counter()
         ticket = http.post(f"{server.url}/api/v1/counters/{b.counters[1]}/call-next").json()
         deadline = time.monotonic() + 10
@@ -130,9 +136,11 @@ def _broadcast_run(server: LiveServer, b: Any, size: int, calls: int) -> None:
             delays += [(t - started) * 1000 for t in received.get(ticket["id"], [])]
         http.post(f"{server.url}/api/v1/tickets/{ticket['id']}/no-show")
     missing = calls * size - len(delays)
-    print(f"call-next -> ticket_called at {size:>3} subscribers: p50 {percentile(delays, 0.5):.1f} ms, "
-          f"p99 {percentile(delays, 0.99):.1f} ms, mean {statistics.fmean(delays):.1f} ms "
-          f"({calls} calls, {len(delays)} deliveries, {missing} missing; includes the HTTP call itself)")
+    print(
+        f"call-next -> ticket_called at {size:>3} subscribers: p50 {percentile(delays, 0.5):.1f} ms, "
+        f"p99 {percentile(delays, 0.99):.1f} ms, mean {statistics.fmean(delays):.1f} ms "
+        f"({calls} calls, {len(delays)} deliveries, {missing} missing; includes the HTTP call itself)"
+    )
     for screen in screens:
         screen.close()
 

@@ -38,14 +38,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settings:
-    return Settings(
-        database_url=database_url,
-        secret_key="test-secret",
-        instance_dir=tmp_path,
-        testing=True,
-        speech_cache_dir=tmp_path / "speech",
-        **overrides,
-    )
+    # Tokens are checked on every request here: tests move the clock past expiry.
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "secret_key": "test-secret",
+        "instance_dir": tmp_path,
+        "testing": True,
+        "speech_cache_dir": tmp_path / "speech",
+        "principal_cache_seconds": 0.0,
+    }
+    return Settings(**(values | overrides))
 
 
 @pytest.fixture

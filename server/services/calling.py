@@ -23,8 +23,10 @@ def audio_url(number: str, counter_number: int) -> str:
     return f"/api/v1/announcements/audio.wav?number={number}&counter={counter_number}"
 
 
-def emit_called(uow: Any, branch: Branch, ticket: Ticket, now: datetime, *, recall: bool = False) -> None:
-    counter = uow.counters.get(ticket.counter_id)
+def emit_called(
+    uow: Any, branch: Branch, ticket: Ticket, now: datetime, *, recall: bool = False, counter: Counter | None = None
+) -> None:
+    counter = counter or uow.counters.get(ticket.counter_id)
     uow.emit(
         branch.id,
         protocol.TICKET_CALLED,
@@ -99,8 +101,8 @@ def call_next(deps: Deps, principal: Principal | None, counter_id: int) -> dict[
         ticket = _claim_next(uow, branch, counter, now, principal.id if principal else None)
         if ticket is None:
             return None
-        emit_called(uow, branch, ticket, now)
-        view = ticket_view(uow, branch, ticket, now)
+        emit_called(uow, branch, ticket, now, counter=counter)
+        view = ticket_view(uow, branch, ticket, now, counter=counter)
     deps.commit_and_publish(uow)
     return view
 

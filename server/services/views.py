@@ -70,7 +70,13 @@ def serving_counters(counters: list[Counter], service_id: int) -> int:
 
 
 def ticket_view(
-    uow: Any, branch: Branch, ticket: Ticket, now: datetime, *, with_track_url: bool = False
+    uow: Any,
+    branch: Branch,
+    ticket: Ticket,
+    now: datetime,
+    *,
+    with_track_url: bool = False,
+    counter: Counter | None = None,
 ) -> dict[str, Any]:
     tz = branch.timezone
     view: dict[str, Any] = {
@@ -94,7 +100,8 @@ def ticket_view(
         "estimated_wait": None,
     }
     if ticket.counter_id is not None:
-        counter = uow.counters.get(ticket.counter_id)
+        if counter is None or counter.id != ticket.counter_id:
+            counter = uow.counters.get(ticket.counter_id)
         view["counter_number"] = counter.number if counter else None
     if ticket.status is TicketStatus.WAITING:
         service = uow.services.get(ticket.service_id)

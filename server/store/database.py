@@ -33,6 +33,9 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoints fsync the database file: the serving process runs them in the background
+        # (SqlStore.checkpoint); this bound only matters for processes that never do.
+        cursor.execute("PRAGMA wal_autocheckpoint=20000")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

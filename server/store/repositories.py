@@ -46,10 +46,14 @@ class _Repo:
         self.conn = conn
 
     def _insert(self, table: Any, values: dict[str, Any]) -> Any:
-        return self.conn.execute(insert(table).values(**values).returning(*table.c)).one()
+        return self.conn.execute(_insert_statement(table.name, tuple(sorted(values))), values).one()
 
     def _update(self, table: Any, row_id: int, values: dict[str, Any]) -> Any:
-        return self.conn.execute(update(table).where(table.c.id == row_id).values(**values).returning(*table.c)).one()
+        stmt = _update_statement(table.name, tuple(sorted(values)), ())
+        return self.conn.execute(stmt, {"_id": row_id} | {f"v_{k}": v for k, v in values.items()}).one()
+
+    def _by_id(self, table: Any, row_id: int) -> Any:
+        return self.conn.execute(_by_id_statement(table.name), {"_id": row_id}).one_or_none()
 
 
 class Branches(_Repo):
@@ -57,7 +61,7 @@ class Branches(_Repo):
         return mapping.branch(self._insert(B, values))
 
     def get(self, branch_id: int) -> Branch | None:
-        row = self.conn.execute(select(B).where(B.c.id == branch_id)).one_or_none()
+        row = self._by_id(B, branch_id)
         return mapping.branch(row) if row else None
 
     def by_code(self, code: str) -> Branch | None:
@@ -85,7 +89,7 @@ class Services(_Repo):
         return mapping.service(self._insert(S, values))
 
     def get(self, service_id: int) -> Service | None:
-        row = self.conn.execute(select(S).where(S.c.id == service_id)).one_or_none()
+        row = self._by_id(S, service_id)
         return mapping.service(row) if row else None
 
     def for_branch(self, branch_id: int) -> list[Service]:
@@ -107,7 +111,7 @@ class Counters(_Repo):
         return mapping.counter(self._insert(C, values))
 
     def get(self, counter_id: int) -> Counter | None:
-        row = self.conn.execute(select(C).where(C.c.id == counter_id)).one_or_none()
+        row = self._by_id(C, counter_id)
         return mapping.counter(row) if row else None
 
     def for_branch(self, branch_id: int) -> list[Counter]:
@@ -129,7 +133,7 @@ class Users(_Repo):
         return mapping.user(self._insert(U, values))
 
     def get(self, user_id: int) -> User | None:
-        row = self.conn.execute(select(U).where(U.c.id == user_id)).one_or_none()
+        row = self._by_id(U, user_id)
         return mapping.user(row) if row else None
 
     def credentials(self, username: str) -> tuple[User, str] | None:
@@ -148,7 +152,7 @@ class Devices(_Repo):
         return mapping.device(self._insert(D, values))
 
     def get(self, device_id: int) -> Device | None:
-        row = self.conn.execute(select(D).where(D.c.id == device_id)).one_or_none()
+        row = self._by_id(D, device_id)
         return mapping.device(row) if row else None
 
     def for_branch(self, branch_id: int) -> list[Device]:
@@ -187,18 +191,13 @@ class Tickets(_Repo):
         return mapping.ticket(self._insert(T, values))
 
     def get(self, ticket_id: int) -> Ticket | None:
-        row = self.conn.execute(select(T).where(T.c.id == ticket_id)).one_or_none()
+        row = self._by_id(T, ticket_id)
         return mapping.ticket(row) if row else None
 
     def transition(self, ticket_id: int, sources: Iterable[TicketStatus], values: dict[str, Any]) -> Ticket | None:
         """Conditional update: only applies while the ticket is still in one of ``sources``."""
-        stmt = (
-            update(T)
-            .where(T.c.id == ticket_id, T.c.status.in_([s.value for s in sources]))
-            .values(**values)
-            .returning(*T.c)
-        )
-        row = self.conn.execute(stmt).one_or_none()
+        stmt = _update_statement(T.name, tuple(sorted(values)), tuple(sorted(s.value for s in sources)))
+        row = self.conn.execute(stmt, {"_id": ticket_id} | {f"v_{k}": v for k, v in values.items()}).one_or_none()
         return mapping.ticket(row) if row else None
 
     def heads(self, service_ids: Sequence[int], *, by_arrival: bool = False) -> list[Candidate]:
@@ -217,26 +216,25 @@ class Tickets(_Repo):
 
         In the ticket's own class the queue order itself decides (anchor, then id).
         """
-        counts = []
-        for cls, limit in thresholds.items():
-            if limit == float("-inf"):
-                continue
-            query = select(func.count()).where(
-                T.c.service_id == ticket.service_id,
-                T.c.status == TicketStatus.WAITING.value,
-                T.c.customer_class == cls.value,
-                T.c.id != ticket.id,
+        shape = tuple(
+            (
+                cls.value,
+                "own"
+                if cls is ticket.customer_class and limit != float("inf")
+                else "all"
+                if limit == float("inf")
+                else "before",
             )
-            if cls is ticket.customer_class and limit != float("inf"):
-                query = query.where(
-                    (T.c.anchor_at < ticket.anchor_at) | ((T.c.anchor_at == ticket.anchor_at) & (T.c.id < ticket.id))
-                )
-            elif limit != float("inf"):
-                query = query.where(T.c.anchor_at < datetime.fromtimestamp(limit, UTC))
-            counts.append(query.scalar_subquery())
-        if not counts:
+            for cls, limit in thresholds.items()
+            if limit != float("-inf")
+        )
+        if not shape:
             return 0
-        return int(sum(self.conn.execute(select(*counts)).one()))
+        params: dict[str, Any] = {"sid": ticket.service_id, "tid": ticket.id, "own_anchor": ticket.anchor_at}
+        for cls, limit in thresholds.items():
+            if limit not in (float("inf"), float("-inf")):
+                params[f"t_{cls.value}"] = datetime.fromtimestamp(limit, UTC)
+        return int(sum(self.conn.execute(_count_ahead_statement(shape), params).one()))
 
     def transferred_to(self, counter_id: int) -> int | None:
         row = self.conn.execute(
@@ -292,6 +290,58 @@ class Tickets(_Repo):
 
 
 @functools.cache
+def _table(name: str) -> Table:
+    return {t.name: t for t in (B, S, C, U, D, K, T, N, E, A, F)}[name]
+
+
+@functools.cache
+def _insert_statement(table_name: str, keys: tuple[str, ...]) -> Any:
+    table = _table(table_name)
+    return insert(table).values({k: bindparam(k, type_=table.c[k].type) for k in keys}).returning(*table.c)
+
+
+@functools.cache
+def _update_statement(table_name: str, keys: tuple[str, ...], sources: tuple[str, ...]) -> Any:
+    """UPDATE … WHERE id = :_id [AND status IN sources] RETURNING *, built once per shape."""
+    table = _table(table_name)
+    stmt = update(table).where(table.c.id == bindparam("_id"))
+    if sources:
+        stmt = stmt.where(table.c.status.in_(sources))
+    return stmt.values({k: bindparam(f"v_{k}", type_=table.c[k].type) for k in keys}).returning(*table.c)
+
+
+@functools.cache
+def _by_id_statement(table_name: str) -> Any:
+    table = _table(table_name)
+    return select(table).where(table.c.id == bindparam("_id"))
+
+
+_NEXT_SEQ = update(B).where(B.c.id == bindparam("_id")).values(last_seq=B.c.last_seq + 1).returning(B.c.last_seq)
+_ADD_EVENT = insert(E).values(
+    {k: bindparam(k, type_=E.c[k].type) for k in ("branch_id", "seq", "name", "payload", "created_at")}
+)
+
+
+@functools.cache
+def _count_ahead_statement(shape: tuple[tuple[str, str], ...]) -> Any:
+    counts = []
+    for cls, kind in shape:
+        query = select(func.count()).where(
+            T.c.service_id == bindparam("sid"),
+            T.c.status == TicketStatus.WAITING.value,
+            T.c.customer_class == cls,
+            T.c.id != bindparam("tid"),
+        )
+        own = bindparam("own_anchor", type_=T.c.anchor_at.type)
+        if kind == "own":
+            query = query.where((T.c.anchor_at < own) | ((T.c.anchor_at == own) & (T.c.id < bindparam("tid"))))
+        elif kind == "before":
+            query = query.where(T.c.anchor_at < bindparam(f"t_{cls}", type_=T.c.anchor_at.type))
+        counts.append(query.scalar_subquery())
+    return select(*counts)
+
+
+@functools.cache
 def _heads_statement(services: int, by_arrival: bool) -> Any:
     """Built once per shape: a UNION ALL of LIMIT 1 index probes, one per (service, class)."""
     order = T.c.issued_at if by_arrival else T.c.anchor_at
@@ -316,13 +366,10 @@ def _heads_statement(services: int, by_arrival: bool) -> Any:
 class Events(_Repo):
     def append(self, branch_id: int, name: str, payload: dict[str, Any], at: datetime) -> int:
         """Take the branch's next seq (locking the branch row until commit) and log the event."""
-        seq = int(
-            self.conn.execute(
-                update(B).where(B.c.id == branch_id).values(last_seq=B.c.last_seq + 1).returning(B.c.last_seq)
-            ).scalar_one()
-        )
+        seq = int(self.conn.execute(_NEXT_SEQ, {"_id": branch_id}).scalar_one())
         self.conn.execute(
-            insert(E).values(branch_id=branch_id, seq=seq, name=name, payload=payload | {"seq": seq}, created_at=at)
+            _ADD_EVENT,
+            {"branch_id": branch_id, "seq": seq, "name": name, "payload": payload | {"seq": seq}, "created_at": at},
         )
         return seq
 

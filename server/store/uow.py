@@ -57,3 +57,9 @@ class SqlStore:
                 yield UnitOfWork(conn)
         finally:
             conn.close()
+
+    def checkpoint(self) -> None:
+        """Move the SQLite write-ahead log into the database off the request path."""
+        if self.dialect == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")

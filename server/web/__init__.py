@@ -22,6 +22,7 @@ from server.store.database import make_engine
 from server.store.outbox import OutboxRelay
 from server.store.uow import SqlStore
 from server.web.context import Wiring
+from server.web.security import PrincipalCache
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     deps = Deps(store=store, clock=clock or utcnow, publish=relay.flush, token_ttl_seconds=settings.token_ttl_seconds)
     wiring = Wiring(deps=deps, settings=settings, socketio=socketio, relay=relay)
     app.extensions["branchq"] = wiring
+    app.extensions["branchq_principals"] = PrincipalCache(ttl=settings.principal_cache_seconds)
 
     _register_web(app, wiring)
     socketio.init_app(app)
@@ -146,6 +148,7 @@ def _periodic_flush(wiring: Wiring) -> None:
         rounds += 1
         try:
             wiring.relay.flush_all()
+            wiring.deps.store.checkpoint()
             if rounds % 300 == 0:  # every ten minutes
                 wiring.relay.prune_all(wiring.settings.events_kept)
         except Exception:

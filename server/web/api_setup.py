@@ -9,7 +9,7 @@ from apiflask import APIBlueprint
 from server.services import auth, setup
 from server.web import schemas as s
 from server.web.context import deps
-from server.web.security import bearer, bearer_token, current_principal
+from server.web.security import bearer, bearer_token, current_principal, forget_cached_tokens
 
 bp = APIBlueprint("setup", __name__, url_prefix="/api/v1", tag="Setup")
 SECURED: dict[str, Any] = {"security": "BearerAuth"}
@@ -29,6 +29,7 @@ def login(body: dict[str, Any]) -> Any:
 def logout() -> Any:
     if token := bearer_token():
         auth.logout(deps(), token)
+        forget_cached_tokens()
     return ""
 
 
@@ -197,6 +198,7 @@ def list_devices(branch_id: int) -> Any:
 @bp.doc(**SECURED)
 def revoke_device(branch_id: int, device_id: int) -> Any:
     setup.revoke_device(deps(), current_principal(), branch_id, device_id)
+    forget_cached_tokens()
     return ""
 
 

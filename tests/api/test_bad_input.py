@@ -230,3 +230,22 @@ def test_session_logout_revokes_the_token(client, branch, deps):
     assert client.get("/api/v1/auth/me", headers=headers).json["username"] == "teller-b1"
     assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
     assert_error(client.get("/api/v1/auth/me", headers=headers), 401, "invalid_token")
+
+
+def test_cached_tokens_are_forgotten_on_revocation(tmp_path, database_url, clock):
+    from server.store import migrate
+    from server.web import create_app
+    from tests.conftest import make_settings
+    from tests.support.builders import admin_token, build_branch
+
+    app = create_app(make_settings(tmp_path / "cached", database_url, principal_cache_seconds=60.0), clock=clock)
+    deps = app.extensions["branchq"].deps
+    migrate.upgrade(deps.store.engine)
+    b = build_branch(deps)
+    client = app.test_client()
+    body = {"service_id": b.services["A"]}
+    url = f"/api/v1/branches/{b.id}/tickets"
+    assert client.post(url, json=body, headers=b.headers("kiosk")).status_code == 201  # now cached
+    admin = {"Authorization": f"Bearer {admin_token(deps)}"}
+    assert client.delete(f"/api/v1/branches/{b.id}/devices/{b.devices['kiosk']}", headers=admin).status_code == 204
+    assert_error(client.post(url, json=body, headers=b.headers("kiosk")), 401, "invalid_token")
