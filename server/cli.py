@@ -59,6 +59,32 @@ def _print_demo(wiring: Any, base_url: str) -> None:
     click.echo("")
 
 
+@main.command()
+def scheduler() -> None:
+    """Run only the scheduled jobs (booking no-shows, reminders, messages), in the foreground.
+
+    For deployments with several `branchq serve` processes started with BRANCHQ_SCHEDULER=0:
+    exactly one place runs the jobs. Events it causes reach screens through the message queue.
+    """
+    import time
+
+    from server.scheduler import start_scheduler
+    from server.store import migrate
+
+    settings = Settings.from_env(run_scheduler=True)
+    app = _app(settings)
+    wiring = app.extensions["branchq"]
+    migrate.upgrade(wiring.deps.store.engine)
+    start_scheduler(wiring)
+    click.echo("scheduler running; Ctrl-C to stop")
+    try:
+        while True:
+            time.sleep(2)
+            wiring.relay.flush_all()
+    except KeyboardInterrupt:
+        wiring.scheduler.shutdown(wait=False)
+
+
 @main.command("create-admin")
 @click.argument("username")
 @click.option("--password", help="Read from a prompt when left out.")

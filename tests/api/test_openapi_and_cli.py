@@ -89,3 +89,27 @@ def test_serve_demo_seeds_a_branch_and_prints_logins(tmp_path):
         assert login.status_code == 200 and login.json()["user"]["role"] == "teller"
     finally:
         server.stop()
+
+
+def test_scheduler_command_runs_the_jobs_until_stopped(tmp_path):
+    import signal
+    import time
+
+    env = {"BRANCHQ_INSTANCE": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server", "scheduler"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        line = ""
+        while time.monotonic() < deadline and "scheduler running" not in line:
+            line = process.stdout.readline()
+        assert "scheduler running" in line
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(20)
+    assert process.returncode == 0
