@@ -12,12 +12,13 @@ forever). A counter calls the highest priority among the services it serves; tie
 the counter's earlier-listed service, then to the earlier anchor.
 
 The default kind ``apq`` adds one rule to that plain accumulating priority (kept as
-``apq_plain``): a ticket of a fast class (a target shorter than the slowest class's) that
-has used :data:`DUE_SHARE` of its target is *due* and goes before every ticket that is
-neither due nor overdue. Plain accumulating priority calls fast classes as early as their
-rate allows, which at high load is still too late for their target; the due rule calls
-them just before it, and only then, so regular customers lose as little as possible.
-Chosen with the branch-day simulator (``docs/policy.md``).
+``apq_plain``): a ticket of a fast class (a target shorter than the slowest class's) whose
+priority has reached its class's :func:`due_share` is *due* and goes before every ticket
+that is neither due nor overdue; among due tickets, the one whose target comes first
+(earliest ``anchor + target``) goes first. Plain accumulating priority calls fast classes
+as early as their rate allows, which at high load is still too late for their target; the
+due rule calls them just before it, and only then, so regular customers lose as little as
+possible. Chosen with the branch-day simulator (``docs/policy.md``).
 
 Within one (service, class) queue the order never changes, so only queue heads compete:
 callers pass one :class:`Candidate` per non-empty (service, class) queue.
@@ -72,8 +73,16 @@ DEFAULT_RULES: dict[CustomerClass, ClassRule] = {
 
 MAX_SECONDS = 24 * 3600
 
-# Share of its target after which a fast-class ticket is due (see the module docstring).
-DUE_SHARE = 0.7
+# Priority (waited + head start, over target) at which a fast-class ticket is due (see the
+# module docstring). Booked customers are due earlier: they come in batches, everyone booked
+# into one slot starting to wait at the same slot start, so they need more lead.
+DUE_SHARE = 0.9
+BOOKED_DUE_SHARE = 0.75
+
+
+def due_share(cls: CustomerClass) -> float:
+    """The priority at which a ticket of ``cls`` (if a fast class) becomes due."""
+    return BOOKED_DUE_SHARE if cls is CustomerClass.APPOINTMENT else DUE_SHARE
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,21 +231,26 @@ def _pick_apq(pool: list[Candidate], rank: dict[int, int], now: float, policy: Q
         return Choice(best, _reason("hard_limit", priority(policy, best, now), best))
     scored = [(priority(policy, c, now), c) for c in pool]
     top, best = min(scored, key=lambda pc: (-pc[0], rank[pc[1].service_id], pc[1].anchor, pc[1].ticket_id))
-    if policy.kind is PolicyKind.APQ and not _is_due(policy, best, top):
-        slowest = max(r.target for r in policy.rules.values())
-        due = [(p, c) for p, c in scored if p >= DUE_SHARE and policy.rules[c.customer_class].target < slowest]
+    if policy.kind is PolicyKind.APQ:
+        due = [(p, c) for p, c in scored if is_due(policy, c, p)]
         if due:
-            p, chosen = min(due, key=lambda pc: (-pc[0], rank[pc[1].service_id], pc[1].anchor, pc[1].ticket_id))
-            return Choice(chosen, _reason("near_target", p, chosen))
+            p, chosen = min(due, key=lambda pc: (_deadline(policy, pc[1]), rank[pc[1].service_id], pc[1].ticket_id))
+            if chosen is not best:
+                return Choice(chosen, _reason("near_target", p, chosen))
     return Choice(best, _reason(_apq_reason_code(policy, pool, best, top, now), top, best))
 
 
-def _is_due(policy: QueuePolicy, c: Candidate, p: float) -> bool:
-    """Whether ``c`` (priority ``p``) is a due fast-class ticket: then the due rule changes nothing."""
-    if p < DUE_SHARE:
+def is_due(policy: QueuePolicy, c: Candidate, p: float) -> bool:
+    """Whether ``c`` (priority ``p``) is a due fast-class ticket under the ``apq`` due rule."""
+    if p < due_share(c.customer_class):
         return False
     target = policy.rules[c.customer_class].target
     return any(r.target > target for r in policy.rules.values())
+
+
+def _deadline(policy: QueuePolicy, c: Candidate) -> float:
+    """When ``c`` reaches its class's waiting target."""
+    return c.anchor + policy.rules[c.customer_class].target
 
 
 def _apq_reason_code(policy: QueuePolicy, pool: list[Candidate], best: Candidate, top: float, now: float) -> str:
@@ -285,7 +299,7 @@ def ahead_thresholds(
     anchor_j < now + head_start_k - target_k * P_i(now). Lets the store count people
     ahead with one indexed range count per class instead of ranking the whole queue.
     Under ``apq`` the count ignores the due rule, which later moves a fast-class ticket
-    forward once it has used :data:`DUE_SHARE` of its target: an estimate, not a promise.
+    forward once it is due (:func:`due_share`): an estimate, not a promise.
     """
     if policy.kind is PolicyKind.FIFO:
         return dict.fromkeys(CustomerClass, anchor)

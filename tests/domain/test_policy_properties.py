@@ -11,8 +11,11 @@ from server.domain.policy import (
     Candidate,
     PolicyKind,
     QueuePolicy,
+    due_share,
+    is_due,
     past_hard_limit,
     pick_next,
+    priority,
 )
 
 NOW = 100_000.0
@@ -136,11 +139,22 @@ def test_a_fast_class_ticket_near_its_target_goes_before_regulars_within_theirs(
     calm = [c for c in room if not past_hard_limit(policy, c, NOW)]
     choice = pick_next(calm, SERVICES, NOW, policy) if calm else None
     if choice is not None and choice.candidate.customer_class is CustomerClass.REGULAR:
-        # A regular is only called while no fast-class ticket has used 70% of its target.
+        # A regular is only called while no fast-class ticket is due: priority below its class's due share.
         for c in calm:
-            rule = DEFAULT_RULES[c.customer_class]
             if c.customer_class is not CustomerClass.REGULAR:
-                assert (NOW - c.anchor + rule.head_start) / rule.target < 0.7
+                assert priority(policy, c, NOW) < due_share(c.customer_class)
+
+
+@given(room=waiting_rooms(min_size=2))
+def test_among_due_tickets_the_one_whose_target_comes_first_is_called(room: list[Candidate]) -> None:
+    policy = QueuePolicy()
+    calm = [c for c in room if not past_hard_limit(policy, c, NOW)]
+    due = [c for c in calm if is_due(policy, c, priority(policy, c, NOW))]
+    choice = pick_next(calm, SERVICES, NOW, policy) if due else None
+    if choice is not None:
+        deadline = choice.candidate.anchor + DEFAULT_RULES[choice.candidate.customer_class].target
+        assert choice.candidate in due
+        assert deadline == min(c.anchor + DEFAULT_RULES[c.customer_class].target for c in due)
 
 
 @given(regular_wait=st.floats(900, 2600), kind=st.sampled_from([PolicyKind.APQ, PolicyKind.APQ_PLAIN]))
@@ -148,7 +162,7 @@ def test_a_priority_customer_near_target_goes_before_a_late_regular_only_with_th
     regular_wait: float, kind: PolicyKind
 ) -> None:
     rule = DEFAULT_RULES[CustomerClass.PRIORITY]
-    waited = 0.7 * rule.target - rule.head_start + 1
+    waited = due_share(CustomerClass.PRIORITY) * rule.target - rule.head_start + 1
     regular = Candidate(1, 1, CustomerClass.REGULAR, NOW - regular_wait, NOW - regular_wait)
     fast = Candidate(2, 1, CustomerClass.PRIORITY, NOW - waited, NOW - waited)
     choice = pick_next([regular, fast], [1], NOW, QueuePolicy(kind=kind))
@@ -157,3 +171,9 @@ def test_a_priority_customer_near_target_goes_before_a_late_regular_only_with_th
         assert (choice.candidate, choice.reason.code) == (fast, "near_target")
     else:
         assert choice.candidate == regular
+
+
+def test_a_booked_customer_is_due_earlier_than_a_priority_walk_in_with_the_same_target() -> None:
+    booked, walk_in = DEFAULT_RULES[CustomerClass.APPOINTMENT], DEFAULT_RULES[CustomerClass.PRIORITY]
+    assert booked.target == walk_in.target
+    assert due_share(CustomerClass.APPOINTMENT) < due_share(CustomerClass.PRIORITY)
