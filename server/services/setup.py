@@ -66,10 +66,15 @@ def update_branch(deps: Deps, principal: Principal | None, branch_id: int, data:
         values["opening_hours"] = dump_opening_hours(parse_opening_hours(data["opening_hours"]))
     if "settings" in data:
         values["settings"] = data["settings"]
+    now = deps.clock()
     with deps.store.write() as uow:
         found(uow.branches.get(branch_id), "branch")
         branch = uow.branches.update(branch_id, values) if values else uow.branches.get(branch_id)
-    return branch_view(branch, deps.clock())
+        view = branch_view(branch, now)
+        # Screens show the branch's settings (the display's notice): they update at once.
+        uow.emit(branch_id, protocol.QUEUE_CHANGED, {"reason": "branch_changed", "branch": view}, now)
+    deps.commit_and_publish(uow)
+    return view
 
 
 def list_branches(deps: Deps, principal: Principal | None) -> list[dict[str, Any]]:

@@ -105,6 +105,9 @@ def test_a_ticket_taken_at_the_kiosk_is_printed_called_announced_and_followed_on
 
 
 def test_the_manager_sees_the_branch_live_and_sets_the_display_notice(site: Site, new_page: Any) -> None:
+    display = new_page(1080, 1920)  # a portrait screen, already running when the notice changes
+    display.goto(f"{site.url}/display?device={site.branch.tokens['display']}")
+    display.wait_for_selector("#waiting li")
     manager = new_page()
     manager.goto(f"{site.url}/manager")
     staff_login(manager, "manager-b1", PASSWORD)
@@ -117,9 +120,7 @@ def test_the_manager_sees_the_branch_live_and_sets_the_display_notice(site: Site
     switch_language(manager, "en")
     screenshot(manager, "manager-en")
 
-    display = new_page(1080, 1920)  # a portrait screen
-    display.goto(f"{site.url}/display?device={site.branch.tokens['display']}")
-    display.wait_for_selector("#notice-text:text('今天 16:00 后暂停对公业务')")
+    display.wait_for_selector("#notice-text:text('今天 16:00 后暂停对公业务')", timeout=3000)  # the event, not a poll
     screenshot(display, "display-portrait-zh")
     switch_language(display, "en")
     display.wait_for_selector("#notice-text:text('Business banking closes at 16:00 today')")

@@ -26,11 +26,11 @@ async function main() {
     onSnapshot: drawSnapshot,
     onEvent: (name, data, meta) => {
       if (name === "ticket_called") called(data, meta.live);
+      if (name === "queue_changed" && data.branch) branchChanged(data.branch);
       if (name !== "alert") refresh();
     },
     onStatus: connectionBadge,
   }).start();
-  setInterval(refresh, 30000); // the manager's notice changes without a branch event
   onLangChange(drawAll);
 }
 
@@ -40,6 +40,13 @@ function drawSnapshot(snapshot) {
   if (snapshot.now) state.offset = Date.parse(snapshot.now) - Date.now();
   state.recent = snapshot.recent_calls.slice(0, RECENT);
   state.latest = state.recent[0] || null;
+  drawAll();
+}
+
+/** The manager changed the branch (its notice, its languages): show it at once. */
+function branchChanged(branch) {
+  if (!state.snapshot) return;
+  state.snapshot = { ...state.snapshot, branch: { ...state.snapshot.branch, ...branch } };
   drawAll();
 }
 

@@ -1,0 +1,27 @@
+"""Events the terminals rely on to update without polling or guessing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def events_since(deps: Any, branch_id: int, seq: int) -> list[tuple[str, dict[str, Any]]]:
+    with deps.store.read() as uow:
+        return [(name, payload) for _seq, name, payload in uow.events.after(branch_id, seq)]
+
+
+def last_seq(deps: Any, branch_id: int) -> int:
+    with deps.store.read() as uow:
+        return int(uow.branches.seq(branch_id))
+
+
+def test_a_new_display_notice_reaches_the_screens_as_a_branch_event(client, deps, branch):
+    before = last_seq(deps, branch.id)
+    notice = {"notice": {"zh": "今天 16:00 后暂停对公业务", "en": "Business banking closes at 16:00"}}
+    response = client.patch(
+        f"/api/v1/branches/{branch.id}", json={"settings": notice}, headers=branch.headers("manager")
+    )
+    assert response.status_code == 200, response.json
+    [(name, payload)] = events_since(deps, branch.id, before)
+    assert name == "queue_changed" and payload["reason"] == "branch_changed"
+    assert payload["branch"]["settings"] == notice and payload["branch"]["id"] == branch.id
