@@ -21,6 +21,8 @@ class _WireRecorder(engineio.Client):  # type: ignore[misc]
     """
 
     wire_seqs: list[int]
+    # seq -> time.perf_counter() when it came off the socket
+    wire_times: dict[int, float]
 
     def _receive_packet(self, pkt: Any) -> None:
         data = pkt.data
@@ -29,6 +31,7 @@ class _WireRecorder(engineio.Client):  # type: ignore[misc]
                 payload = json.loads(data[1:])
                 if payload[0] in protocol.BRANCH_EVENTS:
                     self.wire_seqs.append(payload[1]["seq"])
+                    self.wire_times[payload[1]["seq"]] = time.perf_counter()
             except (ValueError, KeyError, IndexError, TypeError):
                 pass
         super()._receive_packet(pkt)
@@ -46,6 +49,7 @@ class Screen:
         self.url, self.token, self.branch_id = url, token, branch_id
         self.client = _RecordingClient(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.client.eio.wire_seqs = []
+        self.client.eio.wire_times = {}
         self.pending: dict[int, tuple[str, dict[str, Any]]] = {}
         self.events: list[tuple[int, str, dict[str, Any]]] = []
         self.seq = 0
@@ -123,8 +127,8 @@ class Screen:
             self.apply(item["event"], item["data"])
 
     def connect(self) -> Screen:
-        self.client.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
-        answer = self.client.call(protocol.SUBSCRIBE, {"branch_id": self.branch_id}, timeout=10)
+        self.client.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=30)
+        answer = self.client.call(protocol.SUBSCRIBE, {"branch_id": self.branch_id}, timeout=30)
         with self.lock:
             self.snapshot_seq = self.seq = answer["snapshot"]["seq"]
             self._drain()
