@@ -62,8 +62,9 @@ class ClassRule:
 
 # Chosen with the branch-day simulator on generated days (docs/policy.md). Head starts
 # of one minute and the due rule keep every fast class's p90 within its target at 85%
-# load. Hard limits are 3 x target (VIP a little under): once everyone is overdue, as in
-# a lunch-peak overload, they set the order, so they keep the targets' ratios.
+# load (regulars pay +18% over FIFO's p90: the conservation law, see docs/policy.md).
+# Hard limits are 3 x target (VIP a little under): once everyone is overdue, as in a
+# lunch-peak overload, they set the order, so they keep the targets' ratios.
 DEFAULT_RULES: dict[CustomerClass, ClassRule] = {
     CustomerClass.REGULAR: ClassRule(target=900, head_start=0, hard_limit=2700),
     CustomerClass.VIP: ClassRule(target=480, head_start=60, hard_limit=1380),
