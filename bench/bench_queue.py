@@ -102,43 +102,83 @@ def bench_broadcast(tmp: Path, sizes: tuple[int, ...] = (50, 200), calls: int = 
             server.stop()
 
 
+LISTENERS_PER_PROCESS = 50
+
+
+def listen(url: str, token: str, branch_id: str, count: str, out: str) -> None:
+    """A listener process: ``count`` subscribed screens; on stdin EOF, write arrival times."""
+    import json
+
+    screens = [Screen(url, token, int(branch_id)).connect() for _ in range(int(count))]
+    print("ready", flush=True)
+    sys.stdin.read()
+    arrivals: dict[int, list[float]] = {}
+    for screen in screens:
+        for seq, at in screen.client.eio.wire_times.items():
+            arrivals.setdefault(seq, []).append(at)
+        screen.close()
+    Path(out).write_text(json.dumps(arrivals))
+
+
 def _broadcast_run(server: LiveServer, b: Any, size: int, calls: int) -> None:
-    screens = [Screen(server.url, b.tokens["display"], b.id).connect() for _ in range(size)]
+    """Subscribers live in separate processes (50 each), as screens do; perf_counter is
+    CLOCK_MONOTONIC on Linux, so times compare across processes."""
+    import json
+    import subprocess
+
+    tmp = Path(tempfile.mkdtemp())
+    listeners = []
+    for i in range(max(1, size // LISTENERS_PER_PROCESS)):
+        args = [
+            sys.executable,
+            "-m",
+            "bench.bench_queue",
+            "_listen",
+            server.url,
+            b.tokens["display"],
+            str(b.id),
+            str(min(LISTENERS_PER_PROCESS, size)),
+            str(tmp / f"{i}.json"),
+        ]
+        listeners.append(subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+    for process in listeners:
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {b.tokens['teller']}"
     kiosk = {"Authorization": f"Bearer {b.tokens['kiosk']}"}
     http.post(f"{server.url}/api/v1/counters/{b.counters[1]}/open").raise_for_status()
-    delays: list[float] = []
-    missing = 0
+    started: dict[int, float] = {}
     for _ in range(calls):
         requests.post(
             f"{server.url}/api/v1/branches/{b.id}/tickets", json={"service_id": b.services["A"]}, headers=kiosk
         ).raise_for_status()
         time.sleep(0.05)  # let the issue event settle: measure the call alone
-        started = time.perf_counter()
-        http.post(f"{server.url}/api/v1/counters/{b.counters[1]}/call-next").raise_for_status()
+        before = time.perf_counter()
+        ticket = http.post(f"{server.url}/api/v1/counters/{b.counters[1]}/call-next").json()
         seq = http.get(f"{server.url}/api/v1/branches/{b.id}/queue").json()["seq"]
-        for screen in screens:
-            screen.wait_for_seq(seq, timeout=10)
-            # arrival as the socket read loop saw it (handlers run on their own threads)
-            at = screen.client.eio.wire_times.get(seq)
-            if at is None:
-                missing += 1
-            else:
-                delays.append((at - started) * 1000)
-        called = http.get(f"{server.url}/api/v1/branches/{b.id}/queue").json()["counters"][0]["ticket"]
-        http.post(f"{server.url}/api/v1/tickets/{called['id']}/no-show")
+        started[seq] = before
+        time.sleep(0.05)
+        http.post(f"{server.url}/api/v1/tickets/{ticket['id']}/no-show")
+    time.sleep(1)
+    arrivals: dict[str, list[float]] = {}
+    for i, process in enumerate(listeners):
+        process.communicate("", timeout=60)
+        for seq, times in json.loads((tmp / f"{i}.json").read_text()).items():
+            arrivals.setdefault(seq, []).extend(times)
+    delays = [(at - t0) * 1000 for seq, t0 in started.items() for at in arrivals.get(str(seq), [])]
+    missing = calls * size - len(delays)
     print(
         f"call-next -> ticket_called at {size:>3} subscribers: p50 {percentile(delays, 0.5):.1f} ms, "
         f"p99 {percentile(delays, 0.99):.1f} ms, mean {statistics.fmean(delays):.1f} ms "
         f"({calls} calls, {len(delays)} deliveries, {missing} missing; from sending the HTTP call-next "
-        f"to the event coming off each client's socket)"
+        f"to the event coming off each subscriber's socket, subscribers in {len(listeners)} processes)"
     )
-    for screen in screens:
-        screen.close()
 
 
 def main(argv: list[str]) -> None:
+    if argv and argv[0] == "_listen":
+        listen(*argv[1:])
+        return
     parts = argv or ["issue", "call", "broadcast"]
     with tempfile.TemporaryDirectory() as tmp:
         for part in parts:
