@@ -15,7 +15,7 @@ from server.domain.hours import is_open
 from server.domain.numbering import business_date, format_number
 from server.domain.records import Branch, Principal, Ticket
 from server.services.context import STAFF_ROLES, Deps, found, require
-from server.services.views import brief, ticket_view
+from server.services.views import brief, call_view, ticket_view
 
 LANGUAGES = ("zh", "en")
 
@@ -101,6 +101,21 @@ def get_ticket(deps: Deps, principal: Principal | None, ticket_id: int, token: s
         view["service"] = _service_name(uow, ticket)
         view["branch"] = {"id": branch.id, "name": branch.name, "timezone": branch.timezone}
         return view
+
+
+def list_tickets(
+    deps: Deps, principal: Principal | None, branch_id: int, filters: dict[str, Any], limit: int = 100
+) -> list[dict[str, Any]]:
+    """Today's tickets of the branch (its local business day), by ``status``, ``number`` or ``service_id``."""
+    require(principal, STAFF_ROLES, branch_id)
+    with deps.store.read() as uow:
+        branch = found(uow.branches.get(branch_id), "branch")
+        day = business_date(deps.clock(), branch.timezone)
+        if filters.get("number"):
+            filters = filters | {"number": filters["number"].upper()}
+        found_tickets = uow.tickets.of_day(branch_id, day, limit=limit, **filters)
+        counters = uow.counters.for_branch(branch_id) if found_tickets else []
+    return [call_view(t, counters, branch.timezone) for t in found_tickets]
 
 
 def _service_name(uow: Any, ticket: Ticket) -> dict[str, Any]:

@@ -282,6 +282,24 @@ class Tickets(_Repo):
         )
         return [mapping.ticket(r) for r in rows]
 
+    def of_day(
+        self,
+        branch_id: int,
+        day: date,
+        *,
+        status: str | None = None,
+        number: str | None = None,
+        service_id: int | None = None,
+        limit: int = 100,
+    ) -> list[Ticket]:
+        """A business day's tickets in issue order, optionally narrowed (the number is unique per day)."""
+        query = select(T).where(T.c.branch_id == branch_id, T.c.business_date == day)
+        for column, value in ((T.c.status, status), (T.c.number, number), (T.c.service_id, service_id)):
+            if value is not None:
+                query = query.where(column == value)
+        rows = self.conn.execute(query.order_by(T.c.issued_at, T.c.id).limit(limit))
+        return [mapping.ticket(r) for r in rows]
+
     def add_feedback(self, values: dict[str, Any]) -> None:
         self.conn.execute(insert(F).values(**values))
 

@@ -39,6 +39,15 @@ def _print(device_id: int, ticket: dict[str, Any]) -> None:
         log.exception("print job for ticket %s not sent", ticket.get("id"))
 
 
+@bp.get("/branches/<int:branch_id>/tickets")
+@bp.input(s.TicketListQuery, location="query", arg_name="query")
+@bp.output(s.TicketBriefOut(many=True))
+@bp.doc(**SECURED, summary="Today's tickets (staff): by status, number or service, in issue order")
+def list_tickets(branch_id: int, query: dict[str, Any]) -> Any:
+    filters: dict[str, Any] = {k: query[k] for k in ("status", "number", "service_id") if k in query}
+    return tickets.list_tickets(deps(), current_principal(), branch_id, filters, query["limit"])
+
+
 @bp.get("/tickets/<int:ticket_id>")
 @bp.input(s.TokenQuery, location="query", arg_name="query")
 @bp.output(s.TicketOut)

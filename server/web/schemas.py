@@ -203,22 +203,37 @@ class EstimateOut(Schema):
     p90 = Integer()
 
 
-class TicketOut(Schema):
+TICKET_STATUSES = ["waiting", "called", "serving", "done", "no_show", "cancelled"]
+
+
+class TicketListQuery(Schema):
+    status = String(validate=OneOf(TICKET_STATUSES))
+    number = String(validate=Regexp(r"^[A-Za-z]{1,3}[0-9]{3,5}$", error="a ticket number such as A017"))
+    service_id = Integer(validate=Range(1, MAX_ID))  # query strings are text: not strict
+    limit = Integer(load_default=100, validate=Range(1, 500))
+
+
+class TicketBriefOut(Schema):
+    """The short form screens show: no tracking token, no personal data."""
+
     id = Integer()
-    branch_id = Integer()
-    service_id = Integer()
     number = String()
+    service_id = Integer()
     customer_class = String()
     status = String()
     counter_id = Integer(allow_none=True)
     counter_number = Integer(allow_none=True)
-    language = String()
     issued_at = String()
     called_at = String(allow_none=True)
     started_at = String(allow_none=True)
-    finished_at = String(allow_none=True)
-    recall_count = Integer()
     call_reason = Dict(allow_none=True)
+    recall_count = Integer()
+
+
+class TicketOut(TicketBriefOut):
+    branch_id = Integer()
+    language = String()
+    finished_at = String(allow_none=True)
     appointment_code = String(allow_none=True)
     people_ahead = Integer()
     estimated_wait = Nested(EstimateOut, allow_none=True)

@@ -154,3 +154,10 @@ def test_the_counter_says_when_nobody_waits_and_when_another_teller_took_the_tic
     counter.wait_for_selector("#c-message:text('Another teller already took this ticket')")
     screenshot(counter, "counter-conflict-en")
     other.post(f"/api/v1/tickets/{ticket['id']}/no-show")
+
+    walk_in = other.post(f"/api/v1/branches/{branch.id}/tickets", {"service_id": branch.services["A"]}).json()
+    counter.keyboard.press("c")
+    counter.fill("#call-number", walk_in["number"].lower())  # looked up on the server, typed any case
+    counter.keyboard.press("Enter")
+    counter.wait_for_selector(f"#c-number:text('{walk_in['number']}')")
+    other.post(f"/api/v1/tickets/{walk_in['id']}/no-show")

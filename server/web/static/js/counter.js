@@ -4,8 +4,6 @@ import { connectionBadge, debounce } from "./device.js";
 import { loadBranches, startStaffPage } from "./staff.js";
 
 const state = { session: null, branchId: null, counter: null, snapshot: null, ticket: null, lastDone: null, message: null };
-const numbers = new Map(); // ticket number -> id, learnt from branch events (for "call a specific number")
-let feed = null;
 
 async function main() {
   state.session = await startStaffPage("counter");
@@ -42,31 +40,15 @@ async function openCounter(branchId, counter) {
     const result = await api(`/api/v1/branches/${branchId}/queue`, { token: state.session.token });
     if (result.status === 200) drawSnapshot(result.data);
   }, 250);
-  feed = new BranchFeed({
+  new BranchFeed({
     auth: { token: state.session.token },
     branchId,
-    onSnapshot: (snapshot) => {
-      drawSnapshot(snapshot);
-      learnNumbers(snapshot.seq);
-    },
-    onEvent: (name, data) => {
-      remember(data?.ticket);
-      if (name !== "alert") refresh();
-    },
+    onSnapshot: drawSnapshot,
+    onEvent: (name) => name !== "alert" && refresh(),
     onStatus: connectionBadge,
   }).start();
   setInterval(drawTicket, 30000); // the wait so far keeps growing
   $("#a-next").focus();
-}
-
-/** Fill the number index from the events still kept (a fresh snapshot does not list waiting tickets). */
-async function learnNumbers(seq) {
-  const ack = await feed.request("sync", { branch_id: state.branchId, since_seq: Math.max(0, seq - 1000) });
-  (ack?.events || []).forEach((e) => remember(e.data?.ticket));
-}
-
-function remember(ticket) {
-  if (ticket?.number && ticket.id) numbers.set(ticket.number.toUpperCase(), ticket.id);
 }
 
 function drawSnapshot(snapshot) {
@@ -181,7 +163,6 @@ async function post(path, body) {
   if (result.status === 200) {
     const ticket = result.data;
     state.ticket = ["waiting", "done", "no_show", "cancelled"].includes(ticket.status) ? null : ticket;
-    remember(ticket);
     const vars = { number: ticket.number, counter: state.counter.number };
     say(() => t(`counter.did_${ticket.status}`, vars), "ok");
   } else if (result.status === 204) say(() => t("counter.nothing_waiting"), "info");
@@ -232,7 +213,12 @@ function openCall() {
   $("#call-number").value = "";
   dialog("#call-dialog", async () => {
     const typed = $("#call-number").value.trim().toUpperCase();
-    const id = numbers.get(typed) || (/^#\d+$/.test(typed) ? Number(typed.slice(1)) : null);
+    // Today's ticket with that number, whatever its state: calling one no longer waiting says why (409).
+    const query = new URLSearchParams({ number: typed, limit: 1 });
+    const found = /^[A-Z]{1,3}\d{3,5}$/.test(typed)
+      ? await api(`/api/v1/branches/${state.branchId}/tickets?${query}`, { token: state.session.token }).catch(() => null)
+      : null;
+    const id = found?.status === 200 ? found.data[0]?.id : null;
     if (!id) return say(() => t("counter.unknown_number", { number: typed }), "warn");
     await post(`/api/v1/counters/${state.counter.id}/call`, { ticket_id: id });
   });
