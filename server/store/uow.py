@@ -58,8 +58,19 @@ class SqlStore:
         finally:
             conn.close()
 
-    def checkpoint(self) -> None:
-        """Move the SQLite write-ahead log into the database off the request path."""
+    def checkpoint(self) -> tuple[int, int, int] | None:
+        """Move the SQLite write-ahead log into the database off the request path.
+
+        Returns SQLite's (busy, frames in the log, frames checkpointed); None elsewhere.
+        """
         if self.dialect == "sqlite":
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            # Outside any transaction: a checkpoint inside one fails with "table is locked".
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                busy, frames, done = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                cursor.close()
+            finally:
+                raw.close()
+            return int(busy), int(frames), int(done)
+        return None

@@ -113,3 +113,15 @@ def test_scheduler_command_runs_the_jobs_until_stopped(tmp_path):
         process.send_signal(signal.SIGINT)
         process.wait(20)
     assert process.returncode == 0
+
+
+def test_wal_checkpoint_runs_outside_a_transaction(deps, branch, tmp_path):
+    from server.services import auth, tickets
+
+    kiosk = auth.authenticate(deps, branch.tokens["kiosk"])
+    for _ in range(5):
+        tickets.issue_ticket(deps, kiosk, branch.id, branch.services["A"])
+    wal = tmp_path / "branchq.sqlite3-wal"
+    assert wal.exists() and wal.stat().st_size > 0
+    busy, log_frames, checkpointed = deps.store.checkpoint()
+    assert busy == 0 and log_frames > 0 and checkpointed == log_frames
