@@ -12,7 +12,7 @@ BAD_PRINTER = ("paper_out", "offline", "error")
 
 
 def report_status(deps: Deps, principal: Principal, kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    """Store the device's latest report; raise an ``alert`` when a printer or voice fails."""
+    """Store the device's latest report; raise an ``alert`` when a printer or voice fails or a printer is back."""
     now = deps.clock()
     status = str(data.get("status", ""))[:32]
     detail = str(data.get("detail", ""))[:300]
@@ -24,12 +24,12 @@ def report_status(deps: Deps, principal: Principal, kind: str, data: dict[str, A
             state["print_result"]["job_id"] = str(data.get("job_id", ""))[:64]
             state["print_result"]["ok"] = bool(data.get("ok"))
         uow.devices.update(device.id, {"status": state, "last_seen_at": now})
-        if (_is_bad(kind, status, data) and before != status) or (kind == "print_result" and not data.get("ok")):
+        if alert := _alert_kind(kind, status, before, data):
             uow.emit(
                 device.branch_id,
                 protocol.ALERT,
                 {
-                    "kind": f"{kind}_{status or 'failed'}",
+                    "kind": alert,
                     "device_id": device.id,
                     "device_name": device.name,
                     "detail": detail,
@@ -39,6 +39,17 @@ def report_status(deps: Deps, principal: Principal, kind: str, data: dict[str, A
             )
     deps.commit_and_publish(uow)
     return dict(state)
+
+
+def _alert_kind(kind: str, status: str, before: str | None, data: dict[str, Any]) -> str | None:
+    """``printer_offline``, ``print_result_paper_out``, … on trouble; ``printer_online`` when it is over."""
+    if kind == "print_result":
+        return None if data.get("ok") else f"{kind}_{status or 'failed'}"
+    if _is_bad(kind, status, data):
+        return f"{kind}_{status or 'failed'}" if before != status else None
+    # The kiosk and the manager clear their printer warning on this, rather than guessing.
+    recovered = kind == "printer" and status == "online" and before in BAD_PRINTER
+    return "printer_online" if recovered else None
 
 
 def _is_bad(kind: str, status: str, data: dict[str, Any]) -> bool:

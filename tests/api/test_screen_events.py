@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.domain.records import Principal
+from server.services import devices
+
 
 def events_since(deps: Any, branch_id: int, seq: int) -> list[tuple[str, dict[str, Any]]]:
     with deps.store.read() as uow:
@@ -25,3 +28,12 @@ def test_a_new_display_notice_reaches_the_screens_as_a_branch_event(client, deps
     [(name, payload)] = events_since(deps, branch.id, before)
     assert name == "queue_changed" and payload["reason"] == "branch_changed"
     assert payload["branch"]["settings"] == notice and payload["branch"]["id"] == branch.id
+
+
+def test_a_printer_back_online_after_trouble_raises_printer_online_once(deps, branch):
+    kiosk = Principal("device", branch.devices["kiosk"], "kiosk", (branch.id,))
+    before = last_seq(deps, branch.id)
+    for status in ("online", "offline", "offline", "online", "online", "paper_low"):
+        devices.report_status(deps, kiosk, "printer", {"status": status})
+    alerts = [payload["kind"] for name, payload in events_since(deps, branch.id, before) if name == "alert"]
+    assert alerts == ["printer_offline", "printer_online"]  # no alert for the first report or a repeat

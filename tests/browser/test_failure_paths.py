@@ -93,6 +93,20 @@ def test_an_offline_printer_leaves_the_ticket_and_its_qr_on_the_kiosk_with_a_not
     kiosk_status = next(d for d in devices if d["kind"] == "kiosk")["status"]
     assert kiosk_status["printer"]["status"] == "offline"
 
+    # The printer is plugged back in: its agent says so and the kiosk drops its warning at once.
+    repaired = KioskAgent(
+        site.url, site.branch.tokens["kiosk"], EscposTicketPrinter.from_url(f"file://{tmp_path / 'lp0'}")
+    )
+    repaired.start()
+    try:
+        kiosk.wait_for_function("localStorage.getItem('branchq.kiosk.printer_bad') === '0'")
+        kiosk.click(f"button.service[data-service='{site.branch.services['B']}']")
+        kiosk.wait_for_selector("#t-printing:not([hidden])")
+        assert kiosk.locator("#t-printer").is_hidden()
+        kiosk.click("#t-done")
+    finally:
+        repaired.stop()
+
 
 def test_without_a_speech_engine_the_display_chimes_says_so_and_tells_the_manager(site: Site, new_page: Any) -> None:
     display = open_display(site, new_page)

@@ -4,7 +4,6 @@ import { connectionBadge, debounce, fetchQueue, startDevicePage } from "./device
 import { startScanner } from "./scanner.js";
 
 const SHOW_TICKET_MS = 12000;
-const PRINT_GRACE_MS = 8000;
 const BAD_PRINTER_ALERTS = /^(printer_(paper_out|offline|error)|print_result_)/;
 
 const state = { ctx: null, snapshot: null, ticket: null, jobs: {}, printerBad: false, timer: null };
@@ -101,8 +100,6 @@ function showTicket(ticket) {
   state.timer = setTimeout(() => {
     if (!state.printerBad && !ticket.printFailed) switchTo("start");
   }, SHOW_TICKET_MS);
-  // A job that raised no failure alert within the grace period printed: the printer is back.
-  setTimeout(() => !ticket.printFailed && markPrinter(false), PRINT_GRACE_MS);
 }
 
 function drawTicket() {
@@ -132,7 +129,9 @@ function onPrintJob(job) {
 }
 
 function onAlert(alert) {
-  if (alert.device_id !== state.ctx.device.id || !BAD_PRINTER_ALERTS.test(alert.kind || "")) return;
+  if (alert.device_id !== state.ctx.device.id) return;
+  if (alert.kind === "printer_online") return markPrinter(false); // the agent says the printer is back
+  if (!BAD_PRINTER_ALERTS.test(alert.kind || "")) return;
   const ticketId = state.jobs[alert.job_id];
   if (state.ticket && (ticketId === undefined || ticketId === state.ticket.id)) {
     state.ticket.printFailed = true;

@@ -4,6 +4,7 @@ import { connectionBadge, debounce } from "./device.js";
 import { loadBranches, startStaffPage } from "./staff.js";
 
 const MAX_ALERTS = 50;
+const PRINTER_TROUBLE = /^(printer_(paper_out|offline|error)|print_result_)/;
 const state = { session: null, branch: null, snapshot: null, devices: [], alerts: [] };
 let feed = null;
 
@@ -52,7 +53,10 @@ async function recentAlerts(seq) {
 
 function addAlert(alert) {
   if (state.alerts.some((a) => a.seq === alert.seq)) return;
-  state.alerts = [alert, ...state.alerts].sort((a, b) => b.seq - a.seq).slice(0, MAX_ALERTS);
+  // A printer back online settles that kiosk's earlier printer trouble: only the recovery stays listed.
+  const settled = (a) =>
+    alert.kind === "printer_online" && a.device_id === alert.device_id && a.seq < alert.seq && PRINTER_TROUBLE.test(a.kind);
+  state.alerts = [alert, ...state.alerts.filter((a) => !settled(a))].sort((a, b) => b.seq - a.seq).slice(0, MAX_ALERTS);
   draw();
 }
 
@@ -71,7 +75,8 @@ function draw() {
   $("#m-devices").replaceChildren(...state.devices.filter((d) => !d.revoked).map(deviceRow));
   show($("#m-no-alerts"), !state.alerts.length);
   $("#m-alerts").replaceChildren(
-    ...state.alerts.map((a) => el("li", { text: `${a.device_name || ""} · ${t(`alert.${a.kind}`)} ${a.detail || ""}` })),
+    ...state.alerts.map((a) =>
+      el("li", { class: a.kind === "printer_online" ? "ok" : "", text: `${a.device_name || ""} · ${t(`alert.${a.kind}`)} ${a.detail || ""}` })),
   );
 }
 
