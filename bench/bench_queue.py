@@ -23,7 +23,6 @@ from server.services import auth, calling, tickets
 from server.store import migrate
 from server.web import create_app
 from tests.conftest import make_settings
-from tests.realtime.support import Screen
 from tests.support.builders import build_branch
 from tests.support.live import LiveServer
 
@@ -106,23 +105,24 @@ LISTENERS_PER_PROCESS = 50
 
 
 def listen(url: str, token: str, branch_id: str, count: str, out: str) -> None:
-    """A listener process: ``count`` subscribed screens; on stdin EOF, write arrival times."""
+    """A listener process: ``count`` subscribers; on stdin EOF, write arrival times."""
     import json
+    import select
 
-    screens = [Screen(url, token, int(branch_id)).connect() for _ in range(int(count))]
+    from bench.listener import listen as receive
+    from bench.listener import subscribe
+
+    sockets = [subscribe(url, token, int(branch_id)) for _ in range(int(count))]
     print("ready", flush=True)
-    sys.stdin.read()
-    arrivals: dict[int, list[float]] = {}
-    for screen in screens:
-        for seq, at in screen.client.eio.wire_times.items():
-            arrivals.setdefault(seq, []).append(at)
-        screen.close()
+    arrivals = receive(sockets, until=lambda: bool(select.select([sys.stdin], [], [], 0)[0]))
+    for ws in sockets:
+        ws.close()
     Path(out).write_text(json.dumps(arrivals))
 
 
 def _broadcast_run(server: LiveServer, b: Any, size: int, calls: int) -> None:
-    """Subscribers live in separate processes (50 each), as screens do; perf_counter is
-    CLOCK_MONOTONIC on Linux, so times compare across processes."""
+    """Subscribers live in separate processes (50 each, see bench/listener.py); perf_counter
+    is CLOCK_MONOTONIC on Linux, so times compare across processes."""
     import json
     import subprocess
 
