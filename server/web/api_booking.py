@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 
 from server.services import booking, booking_admin, check_in
 from server.web import schemas_booking as s
-from server.web.context import deps
+from server.web.context import deps, wiring
 from server.web.security import bearer_token, current_principal
 
 bp = APIBlueprint("booking", __name__, url_prefix="/api/v1", tag="Appointments")
@@ -106,7 +106,10 @@ def appointment_qr(code: str, query: dict[str, Any]) -> Any:
     responses={409: "too_early, too_late, appointment_used or appointment_cancelled"},
 )
 def check_in_appointment(branch_id: int, body: dict[str, Any]) -> Any:
-    return check_in.check_in(deps(), current_principal(), branch_id, body["code"], body.get("phone"))
+    principal = current_principal()
+    ticket = check_in.check_in(deps(), principal, branch_id, body["code"], body.get("phone"))
+    wiring().print_jobs.at_kiosk(principal, ticket)
+    return ticket
 
 
 @bp.get("/branches/<int:branch_id>/booking-settings")

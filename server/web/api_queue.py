@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from apiflask import APIBlueprint
@@ -12,7 +11,6 @@ from server.web import schemas as s
 from server.web.context import deps, wiring
 from server.web.security import current_principal
 
-log = logging.getLogger(__name__)
 bp = APIBlueprint("queue", __name__, url_prefix="/api/v1", tag="Walk-in queue")
 SECURED: dict[str, Any] = {"security": "BearerAuth"}
 
@@ -26,17 +24,8 @@ def issue_ticket(branch_id: int, body: dict[str, Any]) -> Any:
     ticket = tickets.issue_ticket(
         deps(), principal, branch_id, body["service_id"], body["customer_class"], body["language"]
     )
-    if principal is not None and principal.kind == "device" and principal.role == "kiosk":
-        _print(principal.id, ticket)
+    wiring().print_jobs.at_kiosk(principal, ticket)
     return ticket
-
-
-def _print(device_id: int, ticket: dict[str, Any]) -> None:
-    """Send the ticket to the kiosk's print agent; the ticket stands even if this fails."""
-    try:
-        wiring().print_jobs.send(device_id, ticket)
-    except Exception:
-        log.exception("print job for ticket %s not sent", ticket.get("id"))
 
 
 @bp.get("/branches/<int:branch_id>/tickets")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
 from server import protocol
+from server.domain.records import Principal
+
+log = logging.getLogger(__name__)
 
 
 class PrintJobs:
@@ -27,6 +31,15 @@ class PrintJobs:
         }
         self.wiring.socketio.emit(protocol.PRINT_TICKET, payload, to=protocol.device_room(device_id))
         return job_id
+
+    def at_kiosk(self, principal: Principal | None, ticket: dict[str, Any]) -> None:
+        """A ticket a kiosk just took (walk-in or check-in) goes to its print agent; it stands even if this fails."""
+        if principal is None or principal.kind != "device" or principal.role != "kiosk":
+            return
+        try:
+            self.send(principal.id, ticket)
+        except Exception:
+            log.exception("print job for ticket %s not sent", ticket.get("id"))
 
     def send_for_ticket(self, ticket_id: int, view: dict[str, Any]) -> str | None:
         with self.wiring.deps.store.read() as uow:

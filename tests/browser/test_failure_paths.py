@@ -163,7 +163,7 @@ def test_the_counter_says_when_nobody_waits_and_when_another_teller_took_the_tic
     counter.wait_for_selector("#c-waiting li strong:text('1')")
     other.post(f"/api/v1/counters/{other.counter}/call", {"ticket_id": ticket["id"]})
     counter.keyboard.press("c")
-    counter.fill("#call-number", ticket["number"])
+    counter.fill("#ticket-number", ticket["number"])
     counter.keyboard.press("Enter")
     counter.wait_for_selector("#c-message:text('Another teller already took this ticket')")
     screenshot(counter, "counter-conflict-en")
@@ -171,7 +171,12 @@ def test_the_counter_says_when_nobody_waits_and_when_another_teller_took_the_tic
 
     walk_in = other.post(f"/api/v1/branches/{branch.id}/tickets", {"service_id": branch.services["A"]}).json()
     counter.keyboard.press("c")
-    counter.fill("#call-number", walk_in["number"].lower())  # looked up on the server, typed any case
+    counter.fill("#ticket-number", walk_in["number"].lower())  # looked up on the server, typed any case
     counter.keyboard.press("Enter")
     counter.wait_for_selector(f"#c-number:text('{walk_in['number']}')")
+    counter.keyboard.press("k")  # reprint, offered for the ticket at the counter
+    assert counter.input_value("#ticket-number") == walk_in["number"]
+    counter.keyboard.press("Enter")
+    counter.wait_for_selector(f"#c-message:text('{walk_in['number']} sent to its kiosk')")
+    screenshot(counter, "counter-reprint-en")
     other.post(f"/api/v1/tickets/{walk_in['id']}/no-show")

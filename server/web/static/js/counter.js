@@ -1,5 +1,5 @@
 // Counter: a teller calls, serves and hands on tickets; buttons and single-key shortcuts.
-import { $, BranchFeed, api, el, errorText, onLangChange, pick, show, t } from "./common.js";
+import { $, BranchFeed, api, el, errorText, onLangChange, pick, show, t, translate } from "./common.js";
 import { connectionBadge, debounce } from "./device.js";
 import { loadBranches, startStaffPage } from "./staff.js";
 
@@ -105,6 +105,7 @@ function drawButtons() {
     "a-pause": state.counter.status !== "closed",
     "a-close": !status,
     "a-pad": Boolean(state.lastDone),
+    "a-reprint": true,
   };
   Object.entries(enable).forEach(([id, on]) => ($(`#${id}`).disabled = !on));
   $("#a-pause").textContent = t(state.counter.status === "paused" ? "counter.resume" : "counter.pause");
@@ -123,6 +124,7 @@ const ACTIONS = {
   "a-pause": () => counterAction(state.counter.status === "paused" ? "open" : "pause"),
   "a-close": () => counterAction("close"),
   "a-pad": openPad,
+  "a-reprint": openReprint,
 };
 
 function bindActions() {
@@ -210,17 +212,35 @@ function openTransfer() {
 }
 
 function openCall() {
-  $("#call-number").value = "";
-  dialog("#call-dialog", async () => {
-    const typed = $("#call-number").value.trim().toUpperCase();
-    // Today's ticket with that number, whatever its state: calling one no longer waiting says why (409).
+  askTicket("counter.call_number", "counter.call", "", (id) =>
+    post(`/api/v1/counters/${state.counter.id}/call`, { ticket_id: id }));
+}
+
+/** Print a ticket again on the kiosk that issued it (the one being served, or any number of today). */
+function openReprint() {
+  askTicket("counter.reprint", "counter.reprint", state.ticket?.number || "", async (id, number) => {
+    const result = await api(`/api/v1/tickets/${id}/reprint`, { method: "POST", token: state.session.token })
+      .catch(() => ({ status: 0 }));
+    if (result.status === 202) say(() => t("counter.reprinted", { number }), "ok");
+    else say(() => problemText(result), "bad");
+  });
+}
+
+/** Ask for a ticket number and look it up among today's tickets, whatever their state. */
+function askTicket(titleKey, okKey, number, onTicket) {
+  $("#number-title").dataset.i18n = titleKey;
+  $("#number-ok").dataset.i18n = okKey;
+  translate($("#number-dialog"));
+  $("#ticket-number").value = number;
+  dialog("#number-dialog", async () => {
+    const typed = $("#ticket-number").value.trim().toUpperCase();
     const query = new URLSearchParams({ number: typed, limit: 1 });
     const found = /^[A-Z]{1,3}\d{3,5}$/.test(typed)
       ? await api(`/api/v1/branches/${state.branchId}/tickets?${query}`, { token: state.session.token }).catch(() => null)
       : null;
     const id = found?.status === 200 ? found.data[0]?.id : null;
     if (!id) return say(() => t("counter.unknown_number", { number: typed }), "warn");
-    await post(`/api/v1/counters/${state.counter.id}/call`, { ticket_id: id });
+    await onTicket(id, typed);
   });
 }
 
