@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from server.store import repositories as r
 from server.store import repositories_booking as rb
+from server.store.stats import TicketStats
 
 
 class UnitOfWork:
@@ -29,6 +30,7 @@ class UnitOfWork:
         self.appointments, self.slots = rb.Appointments(conn), rb.Slots(conn)
         self.booking_settings, self.closures = rb.BookingSettings(conn), rb.Closures(conn)
         self.notifications = rb.Notifications(conn)
+        self.stats = TicketStats(conn)  # read-only
         # branch ids that got new events: pushed to clients after commit
         self.touched: set[int] = set()
 

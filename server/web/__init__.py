@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
 
 def _register_web(app: APIFlask, wiring: Wiring) -> None:
-    from server.web import api_booking, api_misc, api_queue, api_setup, pages
+    from server.web import api_booking, api_misc, api_queue, api_setup, api_stats, pages
     from server.web.errors import register_error_handlers
     from server.web.printing import PrintJobs
     from server.web.speech import Announcer
@@ -95,7 +95,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
     register_error_handlers(app)
     limiter = Limiter(get_remote_address, app=app, default_limits=[], storage_uri=wiring.settings.ratelimit_storage)
     app.extensions["limiter"] = limiter
-    for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, pages.bp):
+    for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, api_stats.bp, pages.bp):
         app.register_blueprint(bp)
     _limit_public_routes(app, limiter)
     speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import Boolean, Dict, Integer, List, Nested, Raw, String
+from apiflask.fields import Boolean, Date, Dict, Integer, List, Nested, Raw, String
 from apiflask.validators import Length, OneOf, Range, Regexp
 from marshmallow import ValidationError, fields
 
@@ -284,6 +284,30 @@ class AnnouncementQuery(Schema):
     number = String(required=True, validate=Regexp(r"^[A-Z]{1,3}[0-9]{3,5}$"))
     counter = Integer(required=True, validate=Range(1, 999))
     lang = String(load_default="zh,en", validate=Regexp(r"^(zh|en)(,(zh|en))?$"))
+
+
+class StatsQuery(Schema):
+    from_ = Date(data_key="from", required=True, metadata={"description": "first business day, YYYY-MM-DD"})
+    to = Date(required=True, metadata={"description": "last business day (at most 366 days in all)"})
+
+
+class StatsOut(Schema):
+    """Each group carries tickets, served, no_shows, cancelled, wait and service_time ({mean, p50, p90}
+    in seconds), within_target (share of served tickets called within the service's target),
+    feedback_mean and feedback_count."""
+
+    branch_id = Integer()
+    from_ = String(data_key="from", attribute="from")
+    to = String()
+    timezone = String()
+    days = Integer(metadata={"description": "business days with tickets"})
+    target_share = Raw()
+    total = Dict()
+    services = List(Dict())
+    classes = List(Dict())
+    tellers = List(Dict())
+    hours = List(Dict(), metadata={"description": "by hour of arrival, branch local time"})
+    staffing = List(Dict(), metadata={"description": "per hour: counters advised by Erlang C, and used"})
 
 
 class HealthOut(Schema):
