@@ -107,6 +107,8 @@ class TicketRow(SQLModel, table=True):
         # Heads of each (service, class) queue come straight off this index.
         Index("ix_ticket_queue", "service_id", "status", "customer_class", "anchor_at", "id"),
         Index("ix_ticket_branch_status", "branch_id", "status"),
+        # Tickets transferred to a counter, looked up on every call-next.
+        Index("ix_ticket_target_counter", "target_counter_id", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id")

@@ -125,3 +125,12 @@ def test_wal_checkpoint_runs_outside_a_transaction(deps, branch, tmp_path):
     assert wal.exists() and wal.stat().st_size > 0
     busy, log_frames, checkpointed = deps.store.checkpoint()
     assert busy == 0 and log_frames > 0 and checkpointed == log_frames
+
+
+def test_migrations_build_exactly_the_tables_the_code_declares(app):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with app.extensions["branchq"].deps.store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
