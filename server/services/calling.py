@@ -143,20 +143,41 @@ def call_ticket(deps: Deps, principal: Principal | None, counter_id: int, ticket
         if claimed is None:
             raise Conflict("ticket_not_waiting", "another counter took this ticket", "ticket_id")
         branch = uow.branches.get(counter.branch_id)
-        uow.audit.record(
-            {
-                "branch_id": branch.id,
-                "at": now,
-                "actor": principal.name if principal else "",
-                "action": "call_out_of_order",
-                "ticket_id": ticket_id,
-                "detail": {"counter_id": counter_id, "number": ticket.number},
-            }
+        _audit(
+            uow,
+            branch,
+            principal,
+            now,
+            "call_out_of_order",
+            ticket_id,
+            {"counter_id": counter_id, "number": ticket.number},
         )
-        emit_called(uow, branch, claimed, now)
-        view = ticket_view(uow, branch, claimed, now)
+        emit_called(uow, branch, claimed, now, counter=counter)
+        view = ticket_view(uow, branch, claimed, now, counter=counter)
     deps.commit_and_publish(uow)
     return view
+
+
+def _audit(
+    uow: Any,
+    branch: Branch,
+    principal: Principal | None,
+    now: datetime,
+    action: str,
+    ticket_id: int,
+    detail: dict[str, Any],
+) -> None:
+    """Decisions staff must be able to explain later: who, when, what."""
+    uow.audit.record(
+        {
+            "branch_id": branch.id,
+            "at": now,
+            "actor": principal.name if principal else "",
+            "action": action,
+            "ticket_id": ticket_id,
+            "detail": detail,
+        }
+    )
 
 
 def transfer_ticket(
@@ -180,15 +201,14 @@ def transfer_ticket(
         if updated is None:
             raise Conflict("ticket_changed", "the ticket changed meanwhile; reload", "status")
         branch = uow.branches.get(ticket.branch_id)
-        uow.audit.record(
-            {
-                "branch_id": branch.id,
-                "at": now,
-                "actor": principal.name if principal else "",
-                "action": "transfer",
-                "ticket_id": ticket_id,
-                "detail": {"from_counter": ticket.counter_id, "to_service": service_id, "to_counter": counter_id},
-            }
+        _audit(
+            uow,
+            branch,
+            principal,
+            now,
+            "transfer",
+            ticket_id,
+            {"from_counter": ticket.counter_id, "to_service": service_id, "to_counter": counter_id},
         )
         uow.emit(
             branch.id,
