@@ -1,6 +1,7 @@
 // Manager live view: waiting per service, counters, devices and alerts, the display's notice.
 import { $, BranchFeed, api, el, errorText, minutes, onLangChange, pick, show, t, waitRange } from "./common.js";
 import { connectionBadge, debounce } from "./device.js";
+import { redrawHistory, showHistory, startHistory } from "./history.js";
 import { loadBranches, startStaffPage } from "./staff.js";
 
 const MAX_ALERTS = 50;
@@ -16,6 +17,10 @@ async function main() {
   state.branch = branches.find((b) => String(b.id) === select.value) || branches[0];
   if (!state.branch) return;
   show($("#live"), true);
+  show($("#tabs"), true);
+  startHistory(state.session.token, state.branch.id);
+  $("#tab-live").addEventListener("click", () => switchTab("live"));
+  $("#tab-history").addEventListener("click", () => switchTab("history"));
   fillNotice(state.branch.settings?.notice);
   $("#notice-form").addEventListener("submit", saveNotice);
   const refresh = debounce(async () => {
@@ -42,7 +47,18 @@ async function main() {
     onStatus: connectionBadge,
   }).start();
   setInterval(refresh, 30000); // device "last seen" without events
-  onLangChange(draw);
+  onLangChange(() => {
+    draw();
+    redrawHistory();
+  });
+}
+
+function switchTab(name) {
+  ["live", "history"].forEach((tab) => {
+    show($(`#${tab}`), tab === name);
+    $(`#tab-${tab}`).setAttribute("aria-selected", String(tab === name));
+  });
+  if (name === "history") showHistory();
 }
 
 /** Alerts raised before this page opened, from the events the server still keeps. */
