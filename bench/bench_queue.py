@@ -2,6 +2,7 @@
 
     python -m bench.bench_queue issue        # tickets issued per second, SQLite, one process
     python -m bench.bench_queue call         # call-next latency with 10 / 1,000 / 10,000 waiting
+    python -m bench.bench_queue call-pg      # the same on PostgreSQL at 127.0.0.1:5432
     python -m bench.bench_queue broadcast    # call-next -> subscribed client delay, 50 / 200 clients
     python -m bench.bench_queue              # all three
 
@@ -62,16 +63,32 @@ def bench_issue(tmp: Path, count: int = 2000) -> None:
     )
 
 
-def bench_call(tmp: Path, sizes: tuple[int, ...] = (10, 1000, 10000), calls: int = 300) -> None:
+def bench_call_postgres(tmp: Path) -> None:
+    from tests.support.databases import fresh_postgres
+
+    with fresh_postgres() as url:
+        bench_call(tmp, url=url, label="PostgreSQL")
+
+
+def bench_call(
+    tmp: Path,
+    sizes: tuple[int, ...] = (10, 1000, 10000),
+    calls: int = 300,
+    url: str | None = None,
+    label: str = "SQLite",
+) -> None:
     for size in sizes:
-        app = fresh_app(tmp / f"call{size}")
+        app = fresh_app(tmp / f"call{size}", url)
         deps = app.extensions["branchq"].deps
-        b = build_branch(deps, counters={1: "AB"})
+        b = build_branch(deps, code=f"CALL{size}", counters={1: "AB"})
         kiosk = auth.authenticate(deps, b.tokens["kiosk"])
         teller = auth.authenticate(deps, b.tokens["teller"])
         for i in range(size):
             tickets.issue_ticket(deps, kiosk, b.id, b.services["AB"[i % 2]], ("regular", "vip", "priority")[i % 3])
         calling.set_counter_status(deps, teller, b.counters[1], "open")
+        if url:  # PostgreSQL: plan with fresh statistics, as autovacuum would give a live system
+            with deps.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
         latencies = []
         for i in range(calls):
             started = time.perf_counter()
@@ -81,7 +98,7 @@ def bench_call(tmp: Path, sizes: tuple[int, ...] = (10, 1000, 10000), calls: int
             # keep the queue at its size
             tickets.issue_ticket(deps, kiosk, b.id, b.services["AB"[i % 2]], ("regular", "vip", "priority")[i % 3])
         print(
-            f"call-next with {size:>6} waiting: p50 {percentile(latencies, 0.5):.2f} ms, "
+            f"{label} call-next with {size:>6} waiting: p50 {percentile(latencies, 0.5):.2f} ms, "
             f"p99 {percentile(latencies, 0.99):.2f} ms ({calls} calls, 2 services x 3 classes)"
         )
         app.extensions["branchq"].deps.store.engine.dispose()
@@ -182,7 +199,13 @@ def main(argv: list[str]) -> None:
     parts = argv or ["issue", "call", "broadcast"]
     with tempfile.TemporaryDirectory() as tmp:
         for part in parts:
-            {"issue": bench_issue, "call": bench_call, "broadcast": bench_broadcast}[part](Path(tmp))
+            parts_by_name = {
+                "issue": bench_issue,
+                "call": bench_call,
+                "call-pg": bench_call_postgres,
+                "broadcast": bench_broadcast,
+            }
+            parts_by_name[part](Path(tmp))
 
 
 if __name__ == "__main__":
