@@ -94,6 +94,7 @@ def _take(uow: Any, branch: Branch, service: Service, slot: Slot) -> None:
 def _check_phone_limit(
     uow: Any, branch: Branch, rules: BookingRules, phone: str, day: date, except_id: int | None = None
 ) -> None:
+    uow.appointments.lock_phone_day(branch.id, phone, day)
     if uow.appointments.count_for_phone(branch.id, phone, day, except_id) >= rules.per_phone_per_day:
         raise Conflict(
             "too_many_bookings", f"at most {rules.per_phone_per_day} bookings per phone number per day", "phone"

@@ -68,6 +68,15 @@ class Appointments:
         result = self.conn.execute(update(AP).where(AP.c.id == appointment_id, col.is_(None)).values({column: now}))
         return bool(result.rowcount)
 
+    def lock_phone_day(self, branch_id: int, phone: str, day: date) -> None:
+        """Serialise bookings of one phone on one day until commit, so the per-phone limit holds.
+
+        SQLite's write transactions are serialised already; PostgreSQL takes an advisory lock.
+        """
+        if self.conn.dialect.name == "postgresql":
+            key = f"booking:{branch_id}:{phone}:{day.isoformat()}"
+            self.conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
     def count_for_phone(self, branch_id: int, phone: str, day: date, except_id: int | None = None) -> int:
         query = select(func.count()).where(
             AP.c.branch_id == branch_id,

@@ -62,3 +62,16 @@ def test_a_code_checked_in_at_two_kiosks_at_once_gives_one_ticket(deps: Any, boo
     results, errors = at_once(lambda _: check_in.check_in(deps, ROOT, bookable.id, code), n=4)
     assert len(results) == 1 and results[0]["customer_class"] == "appointment"
     assert all(isinstance(e, Conflict) and e.code == "appointment_used" for e in errors)
+
+
+@BOTH_DATABASES
+def test_one_phone_booking_eight_slots_at_once_gets_only_its_daily_limit(deps: Any, bookable: BranchFixture) -> None:
+    starts = [datetime.fromisoformat(f"2026-11-24T{9 + i // 6:02d}:{(i % 6) * 10:02d}:00+08:00") for i in range(PEOPLE)]
+
+    def attempt(i: int) -> Any:
+        return booking.book(deps, book_body(bookable, "") | {"start": starts[i]})
+
+    results, errors = at_once(attempt)
+    assert len(results) == 2  # the default limit per phone and day
+    assert len(errors) == PEOPLE - 2
+    assert all(isinstance(e, Conflict) and e.code == "too_many_bookings" for e in errors)
