@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from server.store import repositories as r
 from server.store import repositories_booking as rb
 from server.store.stats import TicketStats
+from server.store.ticket_repository import Tickets
 
 
 class UnitOfWork:
@@ -24,7 +25,7 @@ class UnitOfWork:
         self.users = r.Users(conn)
         self.devices = r.Devices(conn)
         self.tokens = r.Tokens(conn)
-        self.tickets = r.Tickets(conn)
+        self.tickets = Tickets(conn)
         self.events = r.Events(conn)
         self.audit = r.Audit(conn)
         self.appointments, self.slots = rb.Appointments(conn), rb.Slots(conn)
