@@ -8,6 +8,11 @@ import pytest
 
 from server.services import auth
 
+# Every rule here holds on both databases.
+pytestmark = pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
 
 def ticket_count(deps) -> int:
     with deps.store.read() as uow:

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+# Every rule here holds on both databases.
+pytestmark = pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
 
 def issue(client: Any, branch: Any, prefix: str = "A", cls: str = "regular", who: str = "kiosk") -> Any:
     return client.post(
