@@ -38,6 +38,36 @@ class OutboxRelay:
         self._cursor: dict[int, int] = {}
         self._saved: dict[int, int] = {}
         self._guard = threading.Lock()
+        # Set once a pusher thread runs: requests then hand the push over instead of doing it.
+        self._pending: set[int] = set()
+        self._wake = threading.Condition()
+        self._pusher: threading.Thread | None = None
+
+    def request(self, branch_ids: Iterable[int]) -> None:
+        """After a commit: push these branches' new events, on the pusher thread if one runs.
+
+        Fanning an event out to hundreds of sockets takes tens of milliseconds; the teller's
+        request should not wait for it. Order is kept either way (per-branch lock and cursor).
+        """
+        if self._pusher is None:
+            self.flush(branch_ids)
+            return
+        with self._wake:
+            self._pending.update(branch_ids)
+            self._wake.notify()
+
+    def start_pusher(self) -> None:
+        if self._pusher is None:
+            self._pusher = threading.Thread(target=self._push_forever, daemon=True, name="outbox-pusher")
+            self._pusher.start()
+
+    def _push_forever(self) -> None:
+        while True:
+            with self._wake:
+                while not self._pending:
+                    self._wake.wait()
+                branch_ids, self._pending = sorted(self._pending), set()
+            self.flush(branch_ids)
 
     def flush(self, branch_ids: Iterable[int]) -> None:
         for branch_id in branch_ids:

@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         socketio.emit(name, payload, to=protocol.branch_room(branch_id))
 
     relay = OutboxRelay(store, emit, shared=bool(settings.message_queue))
-    deps = Deps(store=store, clock=clock or utcnow, publish=relay.flush, token_ttl_seconds=settings.token_ttl_seconds)
+    deps = Deps(store=store, clock=clock or utcnow, publish=relay.request, token_ttl_seconds=settings.token_ttl_seconds)
     wiring = Wiring(deps=deps, settings=settings, socketio=socketio, relay=relay)
     app.extensions["branchq"] = wiring
     app.extensions["branchq_principals"] = PrincipalCache(ttl=settings.principal_cache_seconds)
@@ -133,6 +133,7 @@ def _register_realtime(app: APIFlask, wiring: Wiring) -> None:
 def start_background(app: APIFlask) -> None:
     """Long-running helpers of a serving process (not started by tests that only use the client)."""
     wiring: Wiring = app.extensions["branchq"]
+    wiring.relay.start_pusher()
     wiring.socketio.start_background_task(wiring.holder_updates.run)
     from server.scheduler import start_scheduler
 

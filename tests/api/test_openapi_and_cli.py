@@ -134,3 +134,31 @@ def test_migrations_build_exactly_the_tables_the_code_declares(app):
 
     with app.extensions["branchq"].deps.store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+
+
+def test_pushes_go_through_the_pusher_thread_in_order(deps, branch):
+    import threading
+
+    from server.services import auth, tickets
+
+    pushed: list[tuple[int, str]] = []
+    done = threading.Event()
+
+    def emit(name, payload, branch_id):
+        pushed.append((payload["seq"], threading.current_thread().name))
+        if len(pushed) == 20:
+            done.set()
+
+    relay = OutboxRelay(deps.store, emit, shared=False)
+    relay.start_pusher()
+    kiosk = auth.authenticate(deps, branch.tokens["kiosk"])
+    with deps.store.read() as uow:
+        start = uow.branches.seq(branch.id)
+    relay.flush([branch.id])  # the set-up events
+    pushed.clear()
+    for _ in range(20):
+        tickets.issue_ticket(deps, kiosk, branch.id, branch.services["A"])
+        relay.request([branch.id])
+    assert done.wait(10)
+    assert [seq for seq, _t in pushed] == list(range(start + 1, start + 21))
+    assert {thread for _s, thread in pushed} == {"outbox-pusher"}
