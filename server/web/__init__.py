@@ -115,6 +115,7 @@ def _limit_public_routes(app: APIFlask, limiter: Limiter) -> None:
         ("setup.login", "10/minute;60/hour"),
         ("queue.get_ticket", "120/minute"),
         ("misc.announcement_audio", "240/minute"),
+        ("misc.prompt_audio", "240/minute"),
     ):
         wrapped = limiter.limit(rule, exempt_when=lambda: bool(bearer_token()))(app.view_functions[endpoint])
         app.view_functions[endpoint] = wrapped  # type: ignore[assignment]

@@ -53,9 +53,29 @@ def _redis_ok(url: str) -> bool:
 def announcement_audio(query: dict[str, Any]) -> Any:
     from server.domain.announcement import speech_text
 
+    return _wav(speech_text(query["number"], query["counter"]), query["lang"].split(","))
+
+
+@bp.get("/api/v1/prompts/audio.wav")
+@bp.input(s.PromptQuery, location="query", arg_name="query")
+@bp.doc(
+    tags=["Walk-in queue"],
+    summary="A kiosk's spoken prompt as audio/wav, in the customer's language",
+    responses=AUDIO_RESPONSE,
+)
+def prompt_audio(query: dict[str, Any]) -> Any:
+    from server.domain.announcement import prompt_text
+    from server.domain.errors import InvalidInput
+
+    if query["key"] == "your_number" and not query.get("number"):
+        raise InvalidInput("number_required", "your_number needs the ticket number", "number")
+    texts = prompt_text(query["key"], query.get("number"), query["ahead"])
+    return _wav(texts, [query["lang"]])
+
+
+def _wav(texts: dict[str, str], languages: list[str]) -> Response:
     speech = wiring().speech
-    audio = speech.render(speech_text(query["number"], query["counter"]), query["lang"].split(","))
-    response = Response(audio, mimetype="audio/wav")
+    response = Response(speech.render(texts, languages), mimetype="audio/wav")
     response.headers["Cache-Control"] = "public, max-age=86400"
     # Tells a browser display whether it got speech or the chime alone (it then says so and tells the manager).
     response.headers["X-BranchQ-Speech"] = "ok" if speech.available() else "unavailable"

@@ -310,6 +310,13 @@ class StatsOut(Schema):
     staffing = List(Dict(), metadata={"description": "per hour: counters advised by Erlang C, and used"})
 
 
+class PromptQuery(Schema):
+    key = String(required=True, validate=OneOf(["choose_service", "enter_code", "your_number"]))
+    number = String(validate=Regexp(r"^[A-Z]{1,3}[0-9]{3,5}$"))
+    ahead = Integer(load_default=0, validate=Range(0, 9999))
+    lang = String(load_default="zh", validate=OneOf(["zh", "en"]))
+
+
 class HealthOut(Schema):
     status = String()
     db = String()

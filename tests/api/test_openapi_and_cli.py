@@ -162,3 +162,16 @@ def test_pushes_go_through_the_pusher_thread_in_order(deps, branch):
     assert done.wait(10)
     assert [seq for seq, _t in pushed] == list(range(start + 1, start + 21))
     assert {thread for _s, thread in pushed} == {"outbox-pusher"}
+
+
+def test_kiosk_prompts_are_served_as_wav_and_bad_keys_refused(client):
+    import io
+    import wave
+
+    ok = client.get("/api/v1/prompts/audio.wav?key=your_number&number=A017&ahead=3&lang=en")
+    assert ok.status_code == 200 and ok.mimetype == "audio/wav"
+    with wave.open(io.BytesIO(ok.data)) as wav:
+        assert wav.getnframes() / wav.getframerate() > 0.3
+    assert client.get("/api/v1/prompts/audio.wav?key=sing").status_code == 422
+    missing = client.get("/api/v1/prompts/audio.wav?key=your_number")
+    assert missing.status_code == 422 and missing.json["error"]["field"] == "number"

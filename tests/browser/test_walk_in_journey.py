@@ -232,3 +232,32 @@ def test_every_page_loads_with_nothing_from_beyond_the_server(
         assert loaded and all(url.startswith(site.url) or url.startswith("data:") for url in loaded), loaded
         page.close()
     assert outside_requests == []
+
+
+def test_kiosk_speaks_its_prompts_in_the_customers_language_when_turned_on(site: Site, new_page: Any) -> None:
+    kiosk = new_page()
+    prompts: list[tuple[str, int]] = []
+    kiosk.on("response", lambda r: "/api/v1/prompts/" in r.url and prompts.append((r.url, r.status)))
+    kiosk.goto(f"{site.url}/kiosk?device={site.branch.tokens['kiosk']}")
+    kiosk.wait_for_selector("button.service")
+    kiosk.click(f"button.service[data-service='{site.branch.services['B']}']")
+    kiosk.wait_for_selector("#ticket:not([hidden])")
+    kiosk.click("#t-done")
+    assert prompts == []  # off by default
+    kiosk.click("#prompts")
+    assert kiosk.get_attribute("#prompts", "aria-pressed") == "true"
+    switch_language(kiosk, "en")
+    kiosk.click(f"button.service[data-service='{site.branch.services['B']}']")
+    # Played one after another: the second is fetched once the first has played. Wait inside
+    # Playwright (a plain sleep would stall its request routing).
+    for _ in range(150):
+        if any("key=your_number" in url for url, _ in prompts):
+            break
+        kiosk.wait_for_timeout(200)
+    number = kiosk.locator("#t-number").inner_text()
+    assert any("key=choose_service" in url for url, _ in prompts)
+    spoken = next(url for url, _ in prompts if "key=your_number" in url)
+    assert f"number={number}" in spoken and "lang=en" in spoken
+    assert {status for _, status in prompts} == {200}
+    kiosk.click("#prompts")  # off again for the next customer
+    assert kiosk.get_attribute("#prompts", "aria-pressed") == "false"

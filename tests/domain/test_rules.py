@@ -128,3 +128,14 @@ def test_people_ahead_thresholds_agree_with_pairwise_priority():
             ahead_by_priority = priority(policy, other, now) > priority(policy, mine, now)
             if abs(priority(policy, other, now) - priority(policy, mine, now)) > 1e-9:
                 assert ahead_by_threshold == ahead_by_priority, (cls, waited)
+
+
+def test_kiosk_prompts_read_the_number_digit_by_digit():
+    from server.domain.announcement import prompt_text
+
+    said = prompt_text("your_number", "B042", ahead=2)
+    assert said["zh"] == "您的号码是 B 零 四 二 号, 前面还有 2 人"
+    assert said["en"] == "Your number is B 0 4 2. 2 people are ahead of you"
+    assert set(prompt_text("choose_service")) == {"zh", "en"}
+    with pytest.raises(ValueError):
+        prompt_text("your_number")

@@ -2,11 +2,32 @@
 import { $, BranchFeed, api, el, errorText, getLang, onLangChange, pick, show, t, waitRange } from "./common.js";
 import { connectionBadge, debounce, fetchQueue, startDevicePage } from "./device.js";
 import { startScanner } from "./scanner.js";
+import { Voice } from "./voice.js";
 
 const SHOW_TICKET_MS = 12000;
 const BAD_PRINTER_ALERTS = /^(printer_(paper_out|offline|error)|print_result_)/;
 
 const state = { ctx: null, snapshot: null, ticket: null, jobs: {}, printerBad: false, timer: null };
+
+// Optional spoken prompts (accessibility), in the customer's language; off until someone turns them on.
+const PROMPTS_KEY = "branchq.kiosk.prompts";
+const voice = new Voice({ onSpeech: () => {}, needGesture: () => Promise.resolve() });
+
+function prompt(key, extra = "") {
+  if (localStorage.getItem(PROMPTS_KEY) !== "1") return;
+  voice.announce(`/api/v1/prompts/audio.wav?key=${key}&lang=${getLang()}${extra}`);
+}
+
+function setupPrompts() {
+  const button = $("#prompts");
+  const draw = () => button.setAttribute("aria-pressed", String(localStorage.getItem(PROMPTS_KEY) === "1"));
+  button.addEventListener("click", () => {
+    localStorage.setItem(PROMPTS_KEY, localStorage.getItem(PROMPTS_KEY) === "1" ? "0" : "1");
+    draw();
+    prompt("choose_service");
+  });
+  draw();
+}
 
 async function main() {
   state.ctx = await startDevicePage("kiosk");
@@ -27,6 +48,7 @@ async function main() {
     draw(state.snapshot);
     if (state.ticket) drawTicket();
   });
+  setupPrompts();
   $("#appointment").addEventListener("click", () => switchTo("checkin"));
   $("#checkin-back").addEventListener("click", () => switchTo("start"));
   $("#checkin-form").addEventListener("submit", checkIn);
@@ -43,6 +65,7 @@ function switchTo(screen) {
   clearTimeout(state.timer);
   if (screen !== "ticket") state.ticket = null;
   if (screen === "checkin") {
+    prompt("enter_code");
     $("#code").value = "";
     show($("#checkin-error"), false);
     $("#code").focus();
@@ -96,6 +119,7 @@ function showTicket(ticket) {
   state.ticket = ticket;
   state.ticket.printFailed = false;
   drawTicket();
+  prompt("your_number", `&number=${encodeURIComponent(ticket.number)}&ahead=${ticket.people_ahead}`);
   $("#t-done").focus();
   state.timer = setTimeout(() => {
     if (!state.printerBad && !ticket.printFailed) switchTo("start");
