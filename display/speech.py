@@ -164,10 +164,25 @@ class EspeakSpeech:
     def _render(self, text: str, voice: str, path: Path) -> str:
         if path.is_file():  # another caller rendered it while this one waited in the queue
             return ""
+        # pyttsx3 now and then hands back an empty file (seen on a voice's first use): try it
+        # once more, then the espeak-ng command, before leaving the language out.
+        attempts = [self.backend, self.backend]
+        if self.backend != "binary" and shutil.which(self.binary):
+            attempts.append("binary")
+        error = ""
+        for backend in attempts:
+            error = self._render_once(backend, text, voice, path)
+            if not error:
+                self.renders += 1
+                return ""
+            log.info("speech attempt with %s failed: %s", backend, error)
+        return error
+
+    def _render_once(self, backend: str, text: str, voice: str, path: Path) -> str:
         handle, scratch = tempfile.mkstemp(suffix=".wav", dir=self.cache_dir)
         os.close(handle)
         try:
-            if self.backend == "binary":
+            if backend == "binary":
                 rate = str(self.rate)
                 subprocess.run([self.binary, "-v", voice, "-s", rate, "-w", scratch, text], check=True, timeout=10)
             else:
@@ -184,7 +199,6 @@ class EspeakSpeech:
             if not read_frames(Path(scratch).read_bytes()):  # refuse an empty or odd file before caching it
                 return "espeak-ng wrote no audio"
             os.replace(scratch, path)  # atomic: server processes may share the cache folder
-            self.renders += 1
             return ""
         finally:
             Path(scratch).unlink(missing_ok=True)

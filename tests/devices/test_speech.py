@@ -125,3 +125,20 @@ def test_create_speech_falls_back_to_the_espeak_command_when_pyttsx3_is_missing(
 def test_create_speech_can_be_turned_off(tmp_path):
     speech = create_speech(tmp_path, engine="none")
     assert isinstance(speech, NullSpeech) and "turned off" in speech.reason
+
+
+@pytest.mark.voice
+@needs_espeak
+def test_an_empty_render_is_tried_again_then_done_by_the_espeak_command(tmp_path):
+    engine = EspeakSpeech(tmp_path)
+    tried = []
+    real = engine._render_once
+
+    def empty_from_pyttsx3(backend, text, voice, path):
+        tried.append(backend)
+        return "espeak-ng wrote no audio" if backend == "pyttsx3" else real(backend, text, voice, path)
+
+    engine._render_once = empty_from_pyttsx3
+    audio = engine.speech("Ticket A 0 1 7, please go to counter 3", "en")
+    assert tried == ["pyttsx3", "pyttsx3", "binary"]
+    assert audio is not None and duration(audio) > 1
