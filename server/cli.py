@@ -66,7 +66,8 @@ def scheduler() -> None:
     For deployments with several `branchq serve` processes started with BRANCHQ_SCHEDULER=0:
     exactly one place runs the jobs. Events it causes reach screens through the message queue.
     """
-    import time
+    import signal
+    import threading
 
     from server.scheduler import start_scheduler
     from server.store import migrate
@@ -75,14 +76,15 @@ def scheduler() -> None:
     app = _app(settings)
     wiring = app.extensions["branchq"]
     migrate.upgrade(wiring.deps.store.engine)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # set before anything can be interrupted
+        signal.signal(signum, lambda *_: stop.set())
     start_scheduler(wiring)
     click.echo("scheduler running; Ctrl-C to stop")
-    try:
-        while True:
-            time.sleep(2)
-            wiring.relay.flush_all()
-    except KeyboardInterrupt:
-        wiring.scheduler.shutdown(wait=False)
+    while not stop.wait(2.0):
+        wiring.relay.flush_all()
+    wiring.scheduler.shutdown(wait=False)
+    click.echo("scheduler stopped")
 
 
 @main.command("create-admin")

@@ -112,7 +112,7 @@ def test_scheduler_command_runs_the_jobs_until_stopped(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(20)
-    assert process.returncode == 0
+    assert process.returncode == 0 and "scheduler stopped" in process.stdout.read()
 
 
 def test_wal_checkpoint_runs_outside_a_transaction(deps, branch, tmp_path):
