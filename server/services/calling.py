@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from server import protocol
@@ -240,7 +240,3 @@ def _transfer_values(uow: Any, ticket: Ticket, service_id: int | None, counter_i
             raise NotFound("counter_not_found", "no such counter in this branch", "counter_id")
         values["target_counter_id"] = counter.id
     return values
-
-
-def epoch(value: datetime) -> float:
-    return value.astimezone(UTC).timestamp()

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server.domain.classes import CounterStatus, CustomerClass, TicketStatus
+from server.domain.classes import CounterStatus, TicketStatus
 from server.domain.estimate import estimate_wait
 from server.domain.hours import dump_opening_hours, is_open
 from server.domain.policy import ahead_thresholds
@@ -167,6 +167,3 @@ def brief(ticket: Ticket, counter: Counter | None, tz: str) -> dict[str, Any]:
 def call_view(ticket: Ticket, counters: list[Counter], tz: str) -> dict[str, Any]:
     by_id = {c.id: c for c in counters}
     return brief(ticket, by_id.get(ticket.counter_id or -1), tz)
-
-
-__all__ = ["CustomerClass", "brief", "queue_snapshot", "ticket_view"]

@@ -9,7 +9,7 @@ from apiflask import APIBlueprint
 from server.services import auth, setup
 from server.web import schemas as s
 from server.web.context import deps
-from server.web.security import bearer, bearer_token, current_principal, forget_cached_tokens
+from server.web.security import bearer_token, current_principal, forget_cached_tokens
 
 bp = APIBlueprint("setup", __name__, url_prefix="/api/v1", tag="Setup")
 SECURED: dict[str, Any] = {"security": "BearerAuth"}
@@ -200,6 +200,3 @@ def revoke_device(branch_id: int, device_id: int) -> Any:
     setup.revoke_device(deps(), current_principal(), branch_id, device_id)
     forget_cached_tokens()
     return ""
-
-
-__all__ = ["bearer", "bp"]

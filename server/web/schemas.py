@@ -321,6 +321,3 @@ class HealthOut(Schema):
     status = String()
     db = String()
     message_queue = String()
-
-
-__all__ = ["Raw"]

@@ -5,16 +5,12 @@ from __future__ import annotations
 import threading
 import time
 
-from apiflask import HTTPTokenAuth
 from flask import current_app, g, request
 
 from server.domain.errors import Unauthorized
 from server.domain.records import Principal
 from server.services import auth as auth_service
 from server.web.context import deps
-
-# Declared for the OpenAPI document; the lookup itself is lazy (public routes need none).
-bearer = HTTPTokenAuth(scheme="Bearer", description="staff session token or device token")
 
 
 def bearer_token() -> str | None:

@@ -54,7 +54,6 @@ class Screen:
         self.events: list[tuple[int, str, dict[str, Any]]] = []
         self.seq = 0
         self.snapshot_seq = 0
-        self.gaps: list[tuple[int, int]] = []
         self.lock = threading.Lock()
         self.resyncs = 0
         self.gap_resyncs = 0

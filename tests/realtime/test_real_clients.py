@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 import requests
 
-from server.services import auth, setup
 from tests.realtime.support import Screen
-from tests.support.builders import PASSWORD, ROOT, build_branch
+from tests.support.builders import build_branch
 from tests.support.live import LiveServer
 
 pytestmark = pytest.mark.slow
@@ -118,6 +117,3 @@ def test_four_kiosks_three_counters_and_screens_over_the_wire(tmp_path):
             screen.close()
     finally:
         server.stop()
-
-
-__all__ = ["PASSWORD", "ROOT", "auth", "setup"]
