@@ -11,11 +11,10 @@ from server.domain.policy import (
     Candidate,
     PolicyKind,
     QueuePolicy,
-    due_share,
+    due_at,
     is_due,
     past_hard_limit,
     pick_next,
-    priority,
 )
 
 NOW = 100_000.0
@@ -139,17 +138,17 @@ def test_a_fast_class_ticket_near_its_target_goes_before_regulars_within_theirs(
     calm = [c for c in room if not past_hard_limit(policy, c, NOW)]
     choice = pick_next(calm, SERVICES, NOW, policy) if calm else None
     if choice is not None and choice.candidate.customer_class is CustomerClass.REGULAR:
-        # A regular is only called while no fast-class ticket is due: priority below its class's due share.
+        # A regular is only called while no fast-class ticket is due (waited to within the lead of its target).
         for c in calm:
             if c.customer_class is not CustomerClass.REGULAR:
-                assert priority(policy, c, NOW) < due_share(c.customer_class)
+                assert not is_due(policy, c, NOW)
 
 
 @given(room=waiting_rooms(min_size=2))
 def test_among_due_tickets_the_one_whose_target_comes_first_is_called(room: list[Candidate]) -> None:
     policy = QueuePolicy()
     calm = [c for c in room if not past_hard_limit(policy, c, NOW)]
-    due = [c for c in calm if is_due(policy, c, priority(policy, c, NOW))]
+    due = [c for c in calm if is_due(policy, c, NOW)]
     choice = pick_next(calm, SERVICES, NOW, policy) if due else None
     if choice is not None:
         deadline = choice.candidate.anchor + DEFAULT_RULES[choice.candidate.customer_class].target
@@ -161,8 +160,9 @@ def test_among_due_tickets_the_one_whose_target_comes_first_is_called(room: list
 def test_a_priority_customer_near_target_goes_before_a_late_regular_only_with_the_due_rule(
     regular_wait: float, kind: PolicyKind
 ) -> None:
-    rule = DEFAULT_RULES[CustomerClass.PRIORITY]
-    waited = due_share(CustomerClass.PRIORITY) * rule.target - rule.head_start + 1
+    start = due_at(QueuePolicy(), CustomerClass.PRIORITY)
+    assert start is not None
+    waited = start + 1
     regular = Candidate(1, 1, CustomerClass.REGULAR, NOW - regular_wait, NOW - regular_wait)
     fast = Candidate(2, 1, CustomerClass.PRIORITY, NOW - waited, NOW - waited)
     choice = pick_next([regular, fast], [1], NOW, QueuePolicy(kind=kind))
@@ -173,7 +173,9 @@ def test_a_priority_customer_near_target_goes_before_a_late_regular_only_with_th
         assert choice.candidate == regular
 
 
-def test_a_booked_customer_is_due_earlier_than_a_priority_walk_in_with_the_same_target() -> None:
-    booked, walk_in = DEFAULT_RULES[CustomerClass.APPOINTMENT], DEFAULT_RULES[CustomerClass.PRIORITY]
-    assert booked.target == walk_in.target
-    assert due_share(CustomerClass.APPOINTMENT) < due_share(CustomerClass.PRIORITY)
+def test_fast_classes_are_due_before_their_target_and_regulars_never() -> None:
+    policy = QueuePolicy()
+    assert due_at(policy, CustomerClass.REGULAR) is None
+    for cls in (CustomerClass.VIP, CustomerClass.PRIORITY, CustomerClass.APPOINTMENT):
+        start = due_at(policy, cls)
+        assert start is not None and 0 < start < DEFAULT_RULES[cls].target
