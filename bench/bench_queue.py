@@ -172,9 +172,8 @@ def _broadcast_run(server: LiveServer, b: Any, size: int, calls: int) -> None:
         time.sleep(0.05)  # let the issue event settle: measure the call alone
         before = time.perf_counter()
         ticket = http.post(f"{server.url}/api/v1/counters/{b.counters[1]}/call-next").json()
-        seq = http.get(f"{server.url}/api/v1/branches/{b.id}/queue").json()["seq"]
-        started[seq] = before
-        time.sleep(0.05)
+        time.sleep(0.05)  # not during the fan-out: reading the queue would compete with it
+        started[http.get(f"{server.url}/api/v1/branches/{b.id}/queue").json()["seq"]] = before
         http.post(f"{server.url}/api/v1/tickets/{ticket['id']}/no-show")
     time.sleep(1)
     arrivals: dict[str, list[float]] = {}

@@ -21,6 +21,7 @@ from server.settings import Settings
 from server.store.database import make_engine
 from server.store.outbox import OutboxRelay
 from server.store.uow import SqlStore
+from server.web import fanout
 from server.web.context import Wiring
 from server.web.security import PrincipalCache
 
@@ -61,9 +62,12 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
     engine = make_engine(settings.database_url)
     store = SqlStore(engine)
+    channels: dict[str, fanout.Channel] = {}
     socketio = SocketIO(
         async_mode="threading",
-        message_queue=settings.message_queue,
+        # Events go out through fanout (one frame per event for every screen), via Redis
+        # to every server process when there are several.
+        client_manager=fanout.client_manager(settings.message_queue, channels),
         cors_allowed_origins="*",
         # Generous: a busy client answering pings late must not be dropped (events sent to a
         # socket past its ping timeout are discarded); screens resync on reconnect anyway.
@@ -82,6 +86,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
     _register_web(app, wiring)
     socketio.init_app(app)
+    fanout.install(socketio.server.eio, channels)
     _register_realtime(app, wiring)
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -19,6 +20,15 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         return self.application
+
+
+def _worker_started(app: Any, on_worker_start: Any) -> None:
+    if on_worker_start:
+        on_worker_start(app)
+    # Everything loaded so far lives as long as the process: keep it out of the cyclic
+    # collector, whose full passes over it took ~130 ms and stalled calls in flight.
+    gc.collect()
+    gc.freeze()
 
 
 def run_gunicorn(app: Any, host: str, port: int, threads: int, on_worker_start: Any = None) -> None:
@@ -40,6 +50,6 @@ def run_gunicorn(app: Any, host: str, port: int, threads: int, on_worker_start: 
             # holder updates, scheduler) must run in the worker that has the sockets: a flush
             # in the master would push events to no one and move the outbox cursor past them.
             "post_fork": lambda _server, _worker: app.extensions["branchq"].deps.store.engine.dispose(),
-            "post_worker_init": lambda _worker: on_worker_start and on_worker_start(app),
+            "post_worker_init": lambda _worker: _worker_started(app, on_worker_start),
         },
     ).run()

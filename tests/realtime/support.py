@@ -125,8 +125,9 @@ class Screen:
         for item in answer["events"]:
             self.apply(item["event"], item["data"])
 
-    def connect(self) -> Screen:
-        self.client.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=30)
+    def connect(self, transports: tuple[str, ...] = ("websocket",)) -> Screen:
+        """``("polling", "websocket")`` starts on long-polling and upgrades, as browsers do."""
+        self.client.connect(self.url, auth={"token": self.token}, transports=list(transports), wait_timeout=30)
         answer = self.client.call(protocol.SUBSCRIBE, {"branch_id": self.branch_id}, timeout=30)
         with self.lock:
             self.snapshot_seq = self.seq = answer["snapshot"]["seq"]

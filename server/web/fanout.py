@@ -1,0 +1,297 @@
+"""One event to many websockets in one pass, from the thread that emits it.
+
+Flask-SocketIO's threading mode gives each websocket its own writer thread: an event for
+200 screens wakes 200 threads that take turns on the GIL, about 0.1 ms each, so the last
+screen heard of a call 20-40 ms after the first. Frames from server to client are not
+masked, so an event is the same bytes for every screen: :class:`FanoutManager` builds
+the frame once and writes it to every upgraded websocket without blocking
+(``MSG_DONTWAIT``). A socket that cannot take a frame at once (a stalled screen) keeps
+the rest in its :class:`Channel` backlog, written by a drainer thread, and everything
+for that socket waits behind it: per socket, bytes always go out whole and in order.
+
+Sockets still on long-polling, or in the middle of an upgrade, take the normal path.
+When a websocket gets its first direct frame, a marker is queued behind whatever
+Engine.IO's writer still holds for it; frames fanned out meanwhile wait in the channel
+and go out when the writer reaches the marker, so nothing overtakes an earlier event.
+
+The hooks are python-engineio's websocket class (``_async['websocket']``, how the
+threading driver plugs simple-websocket in) and python-socketio's client manager.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import select
+import socket
+import threading
+import time
+from collections import deque
+from typing import Any
+
+import simple_websocket
+import socketio
+from engineio import packet as eio_packet
+from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+from socketio import packet
+
+log = logging.getLogger(__name__)
+
+# A stalled socket whose backlog cannot move for this long is shut down; the client
+# reconnects and resyncs from its seq.
+STALL_SECONDS = 60.0
+
+
+def text_frame(text: str) -> bytes:
+    """One unmasked, unfragmented websocket text frame (RFC 6455 5.2), as a server sends it.
+
+    Sent uncompressed even where permessage-deflate was agreed, which RFC 7692 allows
+    (RSV1 clear) and which leaves the connection's compression context untouched.
+    """
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        header = bytes((0x81, size))
+    elif size < 1 << 16:
+        header = bytes((0x81, 126)) + size.to_bytes(2, "big")
+    else:
+        header = bytes((0x81, 127)) + size.to_bytes(8, "big")
+    return header + payload
+
+
+class _Switch(str):
+    """Queued behind Engine.IO's pending packets; reads as a NOOP packet ("6") anywhere else."""
+
+
+SWITCH = _Switch(eio_packet.Packet(eio_packet.NOOP).encode())
+
+
+class _SwitchPacket(eio_packet.Packet):  # type: ignore[misc]
+    def encode(self, b64: bool = False) -> str:
+        return SWITCH
+
+
+class Channel:
+    """Every byte written to one websocket connection goes through here, in order."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.lock = threading.Lock()
+        self.backlog: deque[memoryview] = deque()
+        self.closed = False
+        self.direct = False  # fan-out frames go straight out (the writer reached the marker)
+        self.switching = False  # the marker is queued; fan-out frames wait in ``early``
+        self.early: list[bytes] = []
+
+    # --- any writer ---------------------------------------------------------------------
+    def write(self, data: bytes) -> None:
+        with self.lock:
+            self._write_locked(data)
+
+    def _write_locked(self, data: bytes) -> None:
+        if self.closed:
+            raise OSError("websocket closed")
+        if self.backlog:
+            self.backlog.append(memoryview(data))
+            return
+        try:
+            sent = self.sock.send(data, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            self.closed = True
+            raise
+        if sent < len(data):
+            self.backlog.append(memoryview(data)[sent:])
+            threading.Thread(target=self._drain, daemon=True, name="websocket-drain").start()
+
+    def _drain(self) -> None:
+        """Write the backlog as the peer makes room; the only writer while there is one."""
+        stalled_since = time.monotonic()
+        while True:
+            with self.lock:
+                if self.closed or not self.backlog:
+                    self.backlog.clear()
+                    return
+            if self._writable():
+                stalled_since = time.monotonic()
+                with self.lock:
+                    self._send_backlog_locked()
+            elif time.monotonic() - stalled_since > STALL_SECONDS:
+                log.info("websocket stalled for %.0f s; shutting it down", STALL_SECONDS)
+                self._shutdown()
+
+    def _writable(self) -> bool:
+        try:
+            return bool(select.select([], [self.sock], [], 1.0)[1])
+        except (OSError, ValueError):  # closed under us
+            return False
+
+    def _send_backlog_locked(self) -> None:
+        try:
+            while self.backlog and not self.closed:
+                chunk = self.backlog[0]
+                sent = self.sock.send(chunk, socket.MSG_DONTWAIT)
+                if sent < len(chunk):
+                    self.backlog[0] = chunk[sent:]
+                    return
+                self.backlog.popleft()
+        except BlockingIOError:
+            pass
+        except OSError:
+            self.closed = True
+
+    def _shutdown(self) -> None:
+        with self.lock:
+            self.closed = True
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the reader: Engine.IO closes the session
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+
+    # --- fan-out ------------------------------------------------------------------------
+    def fan_out(self, frame: bytes, engine_queue: Any) -> None:
+        """Write ``frame`` now, or once Engine.IO's writer has sent what ``engine_queue`` holds."""
+        with self.lock:
+            if self.direct:
+                self._write_locked(frame)
+                return
+            self.early.append(frame)
+            if not self.switching:
+                self.switching = True
+                engine_queue.put(_SwitchPacket(eio_packet.NOOP))
+
+    def switch(self) -> None:
+        """Engine.IO's writer reached the marker: all it held is out; go direct from now."""
+        with self.lock:
+            early, self.early = self.early, []
+            self.direct = True
+            for frame in early:
+                self._write_locked(frame)
+
+
+class _ChannelSocket:
+    """Stands in for the connection's socket inside simple-websocket: sends go via the channel."""
+
+    def __init__(self, channel: Channel) -> None:
+        self._channel = channel
+
+    def send(self, data: bytes) -> int:
+        self._channel.write(data)
+        return len(data)
+
+    def sendall(self, data: bytes) -> None:
+        self._channel.write(data)
+
+    def close(self) -> None:
+        self._channel.close()
+        self._channel.sock.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._channel.sock, name)
+
+
+class ChannelWebSocket(SimpleWebSocketWSGI):  # type: ignore[misc]
+    """Engine.IO's threading websocket, with every write going through a :class:`Channel`."""
+
+    def __init__(self, channels: dict[str, Channel], handler: Any, server: Any, **kwargs: Any) -> None:
+        super().__init__(handler, server, **kwargs)
+        self.channels = channels
+        self.channel: Channel | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        self.ws = simple_websocket.Server(environ, **self.server_args)
+        self.channel = Channel(self.ws.sock)
+        self.ws.sock = _ChannelSocket(self.channel)
+        sid = getattr(getattr(self.app, "__self__", None), "sid", None)
+        if sid is not None:
+            self.channels[sid] = self.channel
+        try:
+            ret = self.app(self)
+        finally:
+            if sid is not None and self.channels.get(sid) is self.channel:
+                del self.channels[sid]
+            self.channel.close()
+        if self.ws.mode == "gunicorn":
+            raise StopIteration()
+        if self.ws.mode == "werkzeug":
+            raise ConnectionError()
+        return ret
+
+    def send(self, message: Any) -> Any:
+        if isinstance(message, _Switch) and self.channel is not None:
+            self.channel.switch()
+            return None
+        return super().send(message)
+
+
+class FanoutMixin(socketio.Manager):  # type: ignore[misc]
+    """Emits to rooms by writing one shared frame to each upgraded websocket."""
+
+    channels: dict[str, Channel]
+
+    def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        room = to or room
+        if callback is not None or namespace not in self.rooms:
+            return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
+        args = list(data) if isinstance(data, tuple) else [] if data is None else [data]
+        encoded = self.server.packet_class(packet.EVENT, namespace=namespace, data=[event, *args]).encode()
+        if isinstance(encoded, list):  # binary attachments: the ordinary path
+            return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
+        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+        eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, encoded)
+        frame = text_frame(eio_pkt.encode())
+        engine = self.server.eio
+        for sid, eio_sid in self.get_participants(namespace, room):
+            if sid in skip:
+                continue
+            channel = self.channels.get(eio_sid)
+            eio_socket = engine.sockets.get(eio_sid)
+            if channel is None or eio_socket is None or not eio_socket.upgraded or eio_socket.closed:
+                self.server._send_eio_packet(eio_sid, eio_pkt)
+                continue
+            # A closing socket raises OSError: Engine.IO ends the session; the screen resyncs.
+            with contextlib.suppress(OSError):
+                channel.fan_out(frame, eio_socket.queue)
+        return None
+
+
+class FanoutManager(FanoutMixin):
+    def __init__(self, channels: dict[str, Channel]) -> None:
+        super().__init__()
+        self.channels = channels
+
+
+class FanoutRedisManager(socketio.RedisManager, FanoutMixin):  # type: ignore[misc]
+    """Events from every process arrive through Redis; each fans out to its own sockets."""
+
+    def __init__(self, url: str, channels: dict[str, Channel], **kwargs: Any) -> None:
+        super().__init__(url, **kwargs)
+        self.channels = channels
+
+
+def client_manager(message_queue: str | None, channels: dict[str, Channel]) -> socketio.Manager:
+    if message_queue:
+        return FanoutRedisManager(message_queue, channels, channel="flask-socketio")
+    return FanoutManager(channels)
+
+
+def install(engine_server: Any, channels: dict[str, Channel]) -> None:
+    """Make ``engine_server`` (python-engineio, threading mode) open websockets through channels."""
+
+    def websocket(handler: Any, server: Any, **kwargs: Any) -> ChannelWebSocket:
+        return ChannelWebSocket(channels, handler, server, **kwargs)
+
+    engine_server._async = {**engine_server._async, "websocket": websocket}
