@@ -9,6 +9,7 @@ from server.domain.classes import CustomerClass
 from server.domain.policy import (
     DEFAULT_RULES,
     Candidate,
+    ClassRule,
     PolicyKind,
     QueuePolicy,
     due_at,
@@ -179,3 +180,11 @@ def test_fast_classes_are_due_before_their_target_and_regulars_never() -> None:
     for cls in (CustomerClass.VIP, CustomerClass.PRIORITY, CustomerClass.APPOINTMENT):
         start = due_at(policy, cls)
         assert start is not None and 0 < start < DEFAULT_RULES[cls].target
+
+
+def test_booked_customers_are_due_earlier_than_walk_ins_with_the_same_target() -> None:
+    """Everyone booked into one slot starts to wait at the slot start, so they need more lead."""
+    same = ClassRule(target=420, head_start=60, hard_limit=1260)
+    policy = QueuePolicy(rules={**DEFAULT_RULES, CustomerClass.PRIORITY: same, CustomerClass.APPOINTMENT: same})
+    booked, walk_in = due_at(policy, CustomerClass.APPOINTMENT), due_at(policy, CustomerClass.PRIORITY)
+    assert booked is not None and walk_in is not None and booked < walk_in
