@@ -1,7 +1,7 @@
 """Simulator bench (on demand, not in CI): speed, the 5% theory checks, and the policy's bar.
 
     python -m bench.bench_simulation            # from the repository root: everything
-    python -m bench.bench_simulation speed      # or: theory, policy
+    python -m bench.bench_simulation speed      # or: theory, policy, significance
 
 Figures go to docs/performance.md (## Simulator) and docs/policy.md.
 """
@@ -81,7 +81,46 @@ def bench_policy() -> None:
         print(f"regular p90 apq / fifo = {default / fifo:.3f}; targets (min): {targets}")
 
 
+def bench_significance(resamples: int = 300) -> None:
+    """Paired bootstrap over the judging days: is the default's overload p90 really different?"""
+    import random
+
+    from server.simulation.metrics import percentile
+
+    textbook = {cls: ClassRule(target=r.target) for cls, r in DEFAULT_RULES.items()}
+    policies = {
+        "apq": QueuePolicy(),
+        "textbook": QueuePolicy(kind=PolicyKind.APQ_PLAIN, rules=textbook),
+        "apq_plain": QueuePolicy(kind=PolicyKind.APQ_PLAIN),
+    }
+    counters = branch_counters(LUNCH_OVERLOAD)
+    waits: dict[str, list[dict[CustomerClass, list[float]]]] = {name: [] for name in policies}
+    for seed in UNSEEN_SEEDS:
+        day = generate_day(LUNCH_OVERLOAD, seed)
+        for name, policy in policies.items():
+            by_class: dict[CustomerClass, list[float]] = {cls: [] for cls in CustomerClass}
+            for call in simulate(day, counters, policy).calls:
+                by_class[call.cls].append(call.wait)
+            waits[name].append(by_class)
+
+    def p90(name: str, days: list[int], cls: CustomerClass) -> float:
+        return percentile(sorted(w for d in days for w in waits[name][d][cls]), 0.9) / 60
+
+    rng = random.Random(1)
+    everyday = list(range(len(UNSEEN_SEEDS)))
+    samples = [[rng.randrange(len(everyday)) for _ in everyday] for _ in range(resamples)]
+    print(f"lunch-peak overload, default minus other, p90 minutes, 95% paired bootstrap over {len(everyday)} days:")
+    for other in ("textbook", "apq_plain"):
+        for cls in CustomerClass:
+            diffs = sorted(p90("apq", s, cls) - p90(other, s, cls) for s in samples)
+            low, high = diffs[int(0.025 * resamples)], diffs[int(0.975 * resamples) - 1]
+            full = p90("apq", everyday, cls) - p90(other, everyday, cls)
+            print(f"  vs {other:9} {cls.value:11} {full:+.2f} [{low:+.2f}, {high:+.2f}]")
+
+
 if __name__ == "__main__":
-    parts = sys.argv[1:] or ["speed", "theory", "policy"]
+    parts = sys.argv[1:] or ["speed", "theory", "policy", "significance"]
     for part in parts:
-        {"speed": bench_speed, "theory": bench_theory, "policy": bench_policy}[part]()
+        {"speed": bench_speed, "theory": bench_theory, "policy": bench_policy, "significance": bench_significance}[
+            part
+        ]()
