@@ -90,12 +90,13 @@ class Channel:
 
     def _write_locked(self, data: bytes) -> None:
         if self.closed:
-            raise OSError("websocket closed")
+            # BrokenPipeError: what simple-websocket's close() expects from a dead socket
+            raise BrokenPipeError("websocket closed")
         if self.backlog:
             self.backlog.append(memoryview(data))
             return
         try:
-            sent = self.sock.send(data, socket.MSG_DONTWAIT)
+            sent = self.sock.send(data, socket.MSG_DONTWAIT) if self._writable_now() else 0
         except BlockingIOError:
             sent = 0
         except OSError:
@@ -104,6 +105,13 @@ class Channel:
         if sent < len(data):
             self.backlog.append(memoryview(data)[sent:])
             threading.Thread(target=self._drain, daemon=True, name="websocket-drain").start()
+
+    def _writable_now(self) -> bool:
+        # A socket with a timeout makes Python wait (up to the timeout) for room before any
+        # send, whatever the flags: ask first. Blocking sockets, the usual case, skip this.
+        if self.sock.gettimeout() is None:
+            return True
+        return bool(select.select([], [self.sock], [], 0)[1])
 
     def _drain(self) -> None:
         """Write the backlog as the peer makes room; the only writer while there is one."""
@@ -131,7 +139,7 @@ class Channel:
         try:
             while self.backlog and not self.closed:
                 chunk = self.backlog[0]
-                sent = self.sock.send(chunk, socket.MSG_DONTWAIT)
+                sent = self.sock.send(chunk, socket.MSG_DONTWAIT) if self._writable_now() else 0
                 if sent < len(chunk):
                     self.backlog[0] = chunk[sent:]
                     return

@@ -55,8 +55,10 @@ def read_all(sock: socket.socket, size: int) -> bytes:
     return bytes(data)
 
 
-def test_a_stalled_peer_never_blocks_the_writer_and_later_gets_every_frame_in_order(pair):
+@pytest.mark.parametrize("timeout", [None, 30.0], ids=["blocking socket", "socket with a timeout"])
+def test_a_stalled_peer_never_blocks_the_writer_and_later_gets_every_frame_in_order(pair, timeout):
     server_side, client_side = pair
+    server_side.settimeout(timeout)
     channel = Channel(server_side)
     frames = [text_frame(f'42["ticket_called",{{"seq":{i}}}]' + "x" * 500) for i in range(2000)]
     done = threading.Event()
