@@ -4,6 +4,7 @@
     python -m bench.bench_queue call         # call-next latency with 10 / 1,000 / 10,000 waiting
     python -m bench.bench_queue call-pg      # the same on PostgreSQL at 127.0.0.1:5432
     python -m bench.bench_queue broadcast    # call-next -> subscribed client delay, 50 / 200 clients
+    python -m bench.bench_queue broadcast-redis  # the same over two processes, PostgreSQL + Redis
     python -m bench.bench_queue              # all three
 
 Figures go to docs/performance.md ("Queue server") by hand, with the machine's load noted.
@@ -118,6 +119,26 @@ def bench_broadcast(tmp: Path, sizes: tuple[int, ...] = (50, 200), calls: int = 
             server.stop()
 
 
+def bench_broadcast_scaled(tmp: Path, size: int = 200, calls: int = 100) -> None:
+    """Two server processes on PostgreSQL behind Redis; the subscribers split between them,
+    every call made on the first: half the deliveries cross Redis to the second."""
+    from tests.support.databases import REDIS_URL, fresh_postgres
+
+    with fresh_postgres() as url:
+        app = fresh_app(tmp / "scaled", url)
+        deps = app.extensions["branchq"].deps
+        b = build_branch(deps, counters={1: "A"})
+        deps.store.engine.dispose()
+        env = {"SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "BRANCHQ_RATELIMIT_STORAGE": REDIS_URL}
+        one = LiveServer(tmp / "one", url, extra_env=env).start()
+        two = LiveServer(tmp / "two", url, extra_env=env | {"BRANCHQ_SCHEDULER": "0"}).start()
+        try:
+            _broadcast_run(one, b, size, calls, listen_on=(one, two))
+        finally:
+            one.stop()
+            two.stop()
+
+
 LISTENERS_PER_PROCESS = 50
 
 
@@ -137,7 +158,7 @@ def listen(url: str, token: str, branch_id: str, count: str, out: str) -> None:
     Path(out).write_text(json.dumps(arrivals))
 
 
-def _broadcast_run(server: LiveServer, b: Any, size: int, calls: int) -> None:
+def _broadcast_run(server: LiveServer, b: Any, size: int, calls: int, listen_on: tuple[LiveServer, ...] = ()) -> None:
     """Subscribers live in separate processes (50 each, see bench/listener.py); perf_counter
     is CLOCK_MONOTONIC on Linux, so times compare across processes."""
     import json
@@ -151,7 +172,7 @@ def _broadcast_run(server: LiveServer, b: Any, size: int, calls: int) -> None:
             "-m",
             "bench.bench_queue",
             "_listen",
-            server.url,
+            (listen_on or (server,))[i % len(listen_on or (server,))].url,
             b.tokens["display"],
             str(b.id),
             str(min(LISTENERS_PER_PROCESS, size)),
@@ -203,6 +224,7 @@ def main(argv: list[str]) -> None:
                 "call": bench_call,
                 "call-pg": bench_call_postgres,
                 "broadcast": bench_broadcast,
+                "broadcast-redis": bench_broadcast_scaled,
             }
             parts_by_name[part](Path(tmp))
 
