@@ -37,9 +37,10 @@ from socketio import packet
 
 log = logging.getLogger(__name__)
 
-# A stalled socket whose backlog cannot move for this long is shut down; the client
-# reconnects and resyncs from its seq.
+# A stalled socket whose backlog cannot move for this long, or grows past this size, is
+# shut down; the client reconnects and resyncs from its seq.
 STALL_SECONDS = 60.0
+MAX_BACKLOG_BYTES = 8 * 1024 * 1024
 
 
 def text_frame(text: str) -> bytes:
@@ -78,6 +79,7 @@ class Channel:
         self.sock = sock
         self.lock = threading.Lock()
         self.backlog: deque[memoryview] = deque()
+        self.backlog_bytes = 0
         self.closed = False
         self.direct = False  # fan-out frames go straight out (the writer reached the marker)
         self.switching = False  # the marker is queued; fan-out frames wait in ``early``
@@ -94,6 +96,10 @@ class Channel:
             raise BrokenPipeError("websocket closed")
         if self.backlog:
             self.backlog.append(memoryview(data))
+            self.backlog_bytes += len(data)
+            if self.backlog_bytes > MAX_BACKLOG_BYTES:
+                log.info("websocket backlog past %d bytes; shutting it down", MAX_BACKLOG_BYTES)
+                self._shutdown_locked()
             return
         try:
             sent = self.sock.send(data, socket.MSG_DONTWAIT) if self._writable_now() else 0
@@ -104,6 +110,7 @@ class Channel:
             raise
         if sent < len(data):
             self.backlog.append(memoryview(data)[sent:])
+            self.backlog_bytes = len(data) - sent
             threading.Thread(target=self._drain, daemon=True, name="websocket-drain").start()
 
     def _writable_now(self) -> bool:
@@ -120,6 +127,7 @@ class Channel:
             with self.lock:
                 if self.closed or not self.backlog:
                     self.backlog.clear()
+                    self.backlog_bytes = 0
                     return
             if self._writable():
                 stalled_since = time.monotonic()
@@ -140,6 +148,7 @@ class Channel:
             while self.backlog and not self.closed:
                 chunk = self.backlog[0]
                 sent = self.sock.send(chunk, socket.MSG_DONTWAIT) if self._writable_now() else 0
+                self.backlog_bytes -= sent
                 if sent < len(chunk):
                     self.backlog[0] = chunk[sent:]
                     return
@@ -151,7 +160,12 @@ class Channel:
 
     def _shutdown(self) -> None:
         with self.lock:
-            self.closed = True
+            self._shutdown_locked()
+
+    def _shutdown_locked(self) -> None:
+        self.closed = True
+        self.backlog.clear()
+        self.backlog_bytes = 0
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)  # wakes the reader: Engine.IO closes the session
 

@@ -12,6 +12,7 @@ from wsproto import ConnectionType
 from wsproto.connection import Connection
 from wsproto.events import TextMessage
 
+from server.web import fanout
 from server.web.fanout import SWITCH, Channel, text_frame
 from tests.realtime.support import Screen
 from tests.realtime.test_real_clients import seed
@@ -75,6 +76,20 @@ def test_a_stalled_peer_never_blocks_the_writer_and_later_gets_every_frame_in_or
     expected = b"".join(frames)
     assert read_all(client_side, len(expected)) == expected
     assert client_reads(expected)[-1].startswith('42["ticket_called",{"seq":1999}')
+
+
+def test_a_screen_that_stops_reading_is_cut_off_once_its_backlog_outgrows_the_cap(pair, monkeypatch):
+    monkeypatch.setattr(fanout, "MAX_BACKLOG_BYTES", 64 * 1024)
+    server_side, client_side = pair
+    channel = Channel(server_side)
+    frame = text_frame("42" + "x" * 1000)
+    with pytest.raises(BrokenPipeError):
+        for _ in range(1000):  # ~1 MB for a peer that reads nothing
+            channel.write(frame)
+    assert channel.closed and not channel.backlog
+    client_side.settimeout(10)
+    while client_side.recv(65536):  # what was already sent, then the end of the connection
+        pass
 
 
 def test_frames_fanned_out_before_the_engine_writer_catches_up_wait_behind_it(pair):
