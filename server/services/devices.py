@@ -14,14 +14,15 @@ BAD_PRINTER = ("paper_out", "offline", "error")
 def report_status(deps: Deps, principal: Principal, kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """Store the device's latest report; raise an ``alert`` when a printer or voice fails or a printer is back."""
     now = deps.clock()
-    status = str(data.get("status", ""))[:32]
-    detail = str(data.get("detail", ""))[:300]
+    status = _text(data.get("status", ""), 32)
+    detail = _text(data.get("detail", ""), 300)
+    job_id = _text(data.get("job_id", ""), 64)
     with deps.store.write() as uow:
         device = found(uow.devices.get(principal.id), "device")
         before = device.status.get(kind, {}).get("status")
         state = device.status | {kind: {"status": status, "detail": detail, "at": now.isoformat()}}
         if kind == "print_result":
-            state["print_result"]["job_id"] = str(data.get("job_id", ""))[:64]
+            state["print_result"]["job_id"] = job_id
             state["print_result"]["ok"] = bool(data.get("ok"))
         uow.devices.update(device.id, {"status": state, "last_seen_at": now})
         if alert := _alert_kind(kind, status, before, data):
@@ -33,12 +34,17 @@ def report_status(deps: Deps, principal: Principal, kind: str, data: dict[str, A
                     "device_id": device.id,
                     "device_name": device.name,
                     "detail": detail,
-                    "job_id": data.get("job_id"),
+                    "job_id": job_id or None,
                 },
                 now,
             )
     deps.commit_and_publish(uow)
     return dict(state)
+
+
+def _text(value: Any, limit: int) -> str:
+    """A device's words as storable text: no NUL (PostgreSQL refuses it), at most ``limit``."""
+    return str(value).replace("\x00", "")[:limit]
 
 
 def _alert_kind(kind: str, status: str, before: str | None, data: dict[str, Any]) -> str | None:

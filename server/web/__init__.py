@@ -13,6 +13,7 @@ from flask import Request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
+from werkzeug.routing import IntegerConverter
 
 from server import protocol
 from server.domain.errors import InvalidInput
@@ -23,9 +24,19 @@ from server.store.outbox import OutboxRelay
 from server.store.uow import SqlStore
 from server.web import fanout
 from server.web.context import Wiring
+from server.web.schemas import MAX_ID
 from server.web.security import PrincipalCache
 
 log = logging.getLogger(__name__)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in routes: ids up to MAX_ID. A larger one names nothing (404) instead of
+    overflowing the database's integer (a 500)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class JsonRequest(Request):
@@ -57,6 +68,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.request_class = JsonRequest
+    app.url_map.converters["int"] = IdConverter
     app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
@@ -94,10 +106,12 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 def _register_web(app: APIFlask, wiring: Wiring) -> None:
     from server.web import api_booking, api_misc, api_queue, api_setup, api_stats, pages
     from server.web.errors import register_error_handlers
+    from server.web.input_guard import refuse_nul_characters
     from server.web.printing import PrintJobs
     from server.web.speech import Announcer
 
     register_error_handlers(app)
+    app.before_request(refuse_nul_characters)
     limiter = Limiter(get_remote_address, app=app, default_limits=[], storage_uri=wiring.settings.ratelimit_storage)
     app.extensions["limiter"] = limiter
     for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, api_stats.bp, pages.bp):

@@ -254,3 +254,25 @@ def test_cached_tokens_are_forgotten_on_revocation(tmp_path, database_url, clock
     admin = {"Authorization": f"Bearer {admin_token(deps)}"}
     assert client.delete(f"/api/v1/branches/{b.id}/devices/{b.devices['kiosk']}", headers=admin).status_code == 204
     assert_error(client.post(url, json=body, headers=b.headers("kiosk")), 401, "invalid_token")
+
+
+def test_text_with_a_nul_character_is_refused_alike_on_every_database(client, branch, deps):
+    """PostgreSQL cannot store NUL in text; the refusal must not depend on the database."""
+    response = client.post("/api/v1/auth/login", json={"username": "teller\x00", "password": "x"})
+    assert_error(response, 422, "invalid_text", "username")
+    response = client.post(
+        f"/api/v1/branches/{branch.id}/tickets",
+        json={"service_id": branch.services["A"], "language": "zh\x00"},
+        headers=branch.headers("kiosk"),
+    )
+    assert_error(response, 422, "invalid_text", "language")
+    assert ticket_count(deps) == 0
+    response = client.get(f"/api/v1/branches/{branch.id}/slots?service_id=1&date=2026-12-01%00")
+    assert_error(response, 422, "invalid_text", "date")
+    assert_error(client.get("/api/v1/appointments/AB%00CD"), 422, "invalid_text")
+
+
+def test_an_id_too_large_for_the_database_names_nothing(client, branch):
+    too_large = 2**63
+    assert_error(client.get(f"/api/v1/branches/{too_large}/slots?service_id=1&date=2026-12-01"), 404)
+    assert_error(client.get(f"/api/v1/tickets/{too_large}", headers=branch.headers("teller")), 404)

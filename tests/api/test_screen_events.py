@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from server.domain.records import Principal
 from server.services import devices
 
@@ -37,3 +39,16 @@ def test_a_printer_back_online_after_trouble_raises_printer_online_once(deps, br
         devices.report_status(deps, kiosk, "printer", {"status": status})
     alerts = [payload["kind"] for name, payload in events_since(deps, branch.id, before) if name == "alert"]
     assert alerts == ["printer_offline", "printer_online"]  # no alert for the first report or a repeat
+
+
+@pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_device_report_with_a_nul_character_is_stored_and_alerted_without_it(deps, branch):
+    kiosk = Principal("device", branch.devices["kiosk"], "kiosk", (branch.id,))
+    before = last_seq(deps, branch.id)
+    devices.report_status(deps, kiosk, "printer", {"status": "online"})
+    state = devices.report_status(deps, kiosk, "printer", {"status": "offline", "detail": "cover\x00open"})
+    assert state["printer"]["detail"] == "coveropen"
+    [alert] = [payload for name, payload in events_since(deps, branch.id, before) if name == "alert"]
+    assert alert["kind"] == "printer_offline" and alert["detail"] == "coveropen"
