@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
@@ -13,6 +12,7 @@ from server.domain.booking_codes import new_code, normalise_code, normalise_phon
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.notices import NoticeKind
 from server.domain.records import Branch, Service
+from server.domain.secret_match import same_secret
 from server.domain.slots import BookingRules, Slot, check_bookable_day, day_slots
 from server.services.context import Deps, found
 from server.services.notifications import enqueue
@@ -149,7 +149,7 @@ def holder_appointment(uow: Any, code: str, phone: str) -> Appointment:
         given = normalise_phone(phone)
     except InvalidInput:
         given = ""
-    if appointment is None or not secrets.compare_digest(given, appointment.phone):
+    if appointment is None or not same_secret(given, appointment.phone):
         raise NotFound("appointment_not_found", "no booking with this code and phone", "code")
     return appointment
 

@@ -14,6 +14,7 @@ from server.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from server.domain.hours import is_open
 from server.domain.numbering import business_date, format_number
 from server.domain.records import Branch, Principal, Ticket
+from server.domain.secret_match import same_secret
 from server.services.context import STAFF_ROLES, Deps, found, require
 from server.services.views import brief, call_view, ticket_view
 
@@ -90,7 +91,7 @@ def get_ticket(deps: Deps, principal: Principal | None, ticket_id: int, token: s
     now = deps.clock()
     with deps.store.read() as uow:
         ticket = found(uow.tickets.get(ticket_id), "ticket")
-        holder = token is not None and secrets.compare_digest(token, ticket.tracking_token)
+        holder = token is not None and same_secret(token, ticket.tracking_token)
         if not holder:
             if principal is None:
                 # Same answer as an unknown id: a wrong token reveals nothing.
@@ -128,7 +129,7 @@ def holder_may(deps: Deps, ticket_id: int, token: str | None) -> bool:
         return False
     with deps.store.read() as uow:
         ticket = uow.tickets.get(ticket_id)
-        return ticket is not None and secrets.compare_digest(token, ticket.tracking_token)
+        return ticket is not None and same_secret(token, ticket.tracking_token)
 
 
 def _stamp(action: str, now: datetime) -> dict[str, Any]:
@@ -170,7 +171,7 @@ def change_ticket(
 
 def _authorise_change(principal: Principal | None, ticket: Ticket, action: str, token: str | None) -> None:
     if action == "cancel" and token is not None:
-        if not secrets.compare_digest(token, ticket.tracking_token):
+        if not same_secret(token, ticket.tracking_token):
             raise Unauthorized("invalid_ticket_token", "the tracking token does not match", "token")
         return
     require(principal, STAFF_ROLES, ticket.branch_id)
@@ -198,7 +199,7 @@ def leave_feedback(
     with deps.store.write() as uow:
         ticket: Ticket = found(uow.tickets.get(ticket_id), "ticket")
         if token is not None:
-            if not secrets.compare_digest(token, ticket.tracking_token):
+            if not same_secret(token, ticket.tracking_token):
                 raise Unauthorized("invalid_ticket_token", "the tracking token does not match", "token")
         else:
             require(principal, STAFF_ROLES, ticket.branch_id)

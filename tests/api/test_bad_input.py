@@ -276,3 +276,17 @@ def test_an_id_too_large_for_the_database_names_nothing(client, branch):
     too_large = 2**63
     assert_error(client.get(f"/api/v1/branches/{too_large}/slots?service_id=1&date=2026-12-01"), 404)
     assert_error(client.get(f"/api/v1/tickets/{too_large}", headers=branch.headers("teller")), 404)
+
+
+def test_a_tracking_token_with_any_characters_is_just_a_wrong_token(client, branch):
+    issued = client.post(
+        f"/api/v1/branches/{branch.id}/tickets",
+        json={"service_id": branch.services["A"]},
+        headers=branch.headers("kiosk"),
+    ).json
+    token = issued["track_url"].split("token=")[1]
+    for wrong in ("%C2%80", "%E4%B8%AD", "%FF", token[:-1]):
+        response = client.get(f"/api/v1/tickets/{issued['id']}?token={wrong}")
+        assert response.status_code in (401, 403, 404), (wrong, response.status_code)
+        assert set(response.json["error"]) == {"code", "message", "field"}
+    assert client.get(f"/api/v1/tickets/{issued['id']}?token={token}").status_code == 200
