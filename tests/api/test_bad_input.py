@@ -19,6 +19,15 @@ def ticket_count(deps) -> int:
         return len(uow.tickets.waiting(1))
 
 
+def issue(client, branch):
+    """A walk-in ticket for service A, from the branch's kiosk."""
+    return client.post(
+        f"/api/v1/branches/{branch.id}/tickets",
+        json={"service_id": branch.services["A"]},
+        headers=branch.headers("kiosk"),
+    )
+
+
 def assert_error(response, status: int, code: str | None = None, field: str | None = None) -> None:
     assert response.status_code == status, response.get_data(as_text=True)
     error = response.json["error"]
@@ -98,11 +107,7 @@ def test_wrong_role_and_other_branch_are_403(client, branch, deps):
 def test_revoked_device_token_is_refused(client, branch, admin_headers):
     device = branch.devices["kiosk"]
     assert client.delete(f"/api/v1/branches/{branch.id}/devices/{device}", headers=admin_headers).status_code == 204
-    response = client.post(
-        f"/api/v1/branches/{branch.id}/tickets",
-        json={"service_id": branch.services["A"]},
-        headers=branch.headers("kiosk"),
-    )
+    response = issue(client, branch)
     assert_error(response, 401, "invalid_token")
 
 
@@ -116,11 +121,7 @@ def test_revoked_device_token_is_refused(client, branch, admin_headers):
     ],
 )
 def test_illegal_transitions_are_409_and_change_nothing(client, branch, deps, action, code):
-    ticket = client.post(
-        f"/api/v1/branches/{branch.id}/tickets",
-        json={"service_id": branch.services["A"]},
-        headers=branch.headers("kiosk"),
-    ).json
+    ticket = issue(client, branch).json
     response = client.post(f"/api/v1/tickets/{ticket['id']}/{action}", headers=branch.headers())
     assert_error(response, 409, code, "status")
     with deps.store.read() as uow:
@@ -128,11 +129,7 @@ def test_illegal_transitions_are_409_and_change_nothing(client, branch, deps, ac
 
 
 def test_finished_ticket_cannot_be_called_again(client, branch):
-    ticket = client.post(
-        f"/api/v1/branches/{branch.id}/tickets",
-        json={"service_id": branch.services["A"]},
-        headers=branch.headers("kiosk"),
-    ).json
+    ticket = issue(client, branch).json
     counter = branch.counters[1]
     client.post(f"/api/v1/counters/{counter}/open", headers=branch.headers())
     client.post(f"/api/v1/counters/{counter}/call-next", headers=branch.headers())
@@ -279,11 +276,7 @@ def test_an_id_too_large_for_the_database_names_nothing(client, branch):
 
 
 def test_a_tracking_token_with_any_characters_is_just_a_wrong_token(client, branch):
-    issued = client.post(
-        f"/api/v1/branches/{branch.id}/tickets",
-        json={"service_id": branch.services["A"]},
-        headers=branch.headers("kiosk"),
-    ).json
+    issued = issue(client, branch).json
     token = issued["track_url"].split("token=")[1]
     for wrong in ("%C2%80", "%E4%B8%AD", "%FF", token[:-1]):
         response = client.get(f"/api/v1/tickets/{issued['id']}?token={wrong}")
