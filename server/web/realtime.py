@@ -15,6 +15,7 @@ from server.domain.records import Principal
 from server.services import auth, queue, tickets
 from server.web.context import Wiring
 from server.web.errors import STATUS, error_body
+from server.web.schemas import MAX_ID
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         try:
             ticket_id = int(data["ticket"])
         except (TypeError, ValueError):
+            return False
+        if not 1 <= ticket_id <= MAX_ID:
             return False
         if not tickets.holder_may(self.wiring.deps, ticket_id, str(data.get("token", ""))):
             return False
@@ -120,8 +123,10 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
 
     def _device_report(self, kind: str, data: Any) -> dict[str, Any]:
         principal = self.principals.get(_sid())
-        if principal is None or principal.kind != "device" or not isinstance(data, dict):
+        if principal is None or principal.kind != "device":
             return error_body("forbidden", "device reports come from devices", None)
+        if not isinstance(data, dict):
+            return error_body("validation_error", "a report is an object", None)
         from server.services import devices
 
         devices.report_status(self.wiring.deps, principal, kind, data)
