@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
     relay = OutboxRelay(store, emit, shared=bool(settings.message_queue))
     deps = Deps(store=store, clock=clock or utcnow, publish=relay.request, token_ttl_seconds=settings.token_ttl_seconds)
-    wiring = Wiring(deps=deps, settings=settings, socketio=socketio, relay=relay)
+    wiring = Wiring(deps=deps, settings=settings, socketio=socketio, relay=relay, websockets=channels)
     app.extensions["branchq"] = wiring
     app.extensions["branchq_principals"] = PrincipalCache(ttl=settings.principal_cache_seconds)
 

@@ -31,7 +31,8 @@ def healthz() -> Any:
     if w.settings.message_queue:
         mq = "ok" if _redis_ok(w.settings.message_queue) else "error"
     status = "ok" if db == "ok" and mq != "error" else "degraded"
-    return {"status": status, "db": db, "message_queue": mq}, 200 if status == "ok" else 503
+    body = {"status": status, "db": db, "message_queue": mq, "websockets": len(w.websockets or {})}
+    return body, 200 if status == "ok" else 503
 
 
 def _redis_ok(url: str) -> bool:

@@ -21,6 +21,7 @@ class Wiring:
     scheduler: Any = None
     print_jobs: Any = None
     holder_updates: Any = None
+    websockets: Any = None  # eio sid -> fanout.Channel of this process's open websockets
 
 
 def wiring() -> Wiring:

@@ -321,3 +321,4 @@ class HealthOut(Schema):
     status = String()
     db = String()
     message_queue = String()
+    websockets = Integer(metadata={"description": "open websocket connections on this process, written to directly"})

@@ -152,6 +152,8 @@ def test_screens_that_upgrade_from_polling_mid_stream_see_every_event_in_seq_ord
         last = requests.get(
             f"{server.url}/api/v1/branches/{b.id}/queue", headers={"Authorization": f"Bearer {b.tokens['display']}"}
         ).json()["seq"]
+        # Every screen's websocket goes through a fan-out channel (the hook into Engine.IO is live).
+        assert requests.get(f"{server.url}/healthz", timeout=10).json()["websockets"] == len(screens)
         for screen in screens:
             assert screen.wait_for_seq(last)
             assert screen.client.transport() == "websocket"
