@@ -60,6 +60,17 @@ def text_frame(text: str) -> bytes:
     return header + payload
 
 
+def _writable(sock: socket.socket, timeout: float) -> bool:
+    """Whether ``sock`` has room to send, waiting up to ``timeout`` seconds. poll, not select:
+    a busy server's descriptors pass select's limit of 1024."""
+    poller = select.poll()
+    try:
+        poller.register(sock, select.POLLOUT)
+        return any(mask & select.POLLOUT for _fd, mask in poller.poll(timeout * 1000))
+    except (OSError, ValueError):  # closed under us
+        return False
+
+
 class _Switch(str):
     """Queued behind Engine.IO's pending packets; reads as a NOOP packet ("6") anywhere else."""
 
@@ -118,7 +129,7 @@ class Channel:
         # send, whatever the flags: ask first. Blocking sockets, the usual case, skip this.
         if self.sock.gettimeout() is None:
             return True
-        return bool(select.select([], [self.sock], [], 0)[1])
+        return _writable(self.sock, 0)
 
     def _drain(self) -> None:
         """Write the backlog as the peer makes room; the only writer while there is one."""
@@ -129,19 +140,13 @@ class Channel:
                     self.backlog.clear()
                     self.backlog_bytes = 0
                     return
-            if self._writable():
+            if _writable(self.sock, 1.0):
                 stalled_since = time.monotonic()
                 with self.lock:
                     self._send_backlog_locked()
             elif time.monotonic() - stalled_since > STALL_SECONDS:
                 log.info("websocket stalled for %.0f s; shutting it down", STALL_SECONDS)
                 self._shutdown()
-
-    def _writable(self) -> bool:
-        try:
-            return bool(select.select([], [self.sock], [], 1.0)[1])
-        except (OSError, ValueError):  # closed under us
-            return False
 
     def _send_backlog_locked(self) -> None:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import socket
 import threading
 import time
@@ -36,9 +38,17 @@ def test_the_switch_marker_reads_as_an_engineio_noop_wherever_it_ends_up():
     assert SWITCH == "6" and type(SWITCH) is not str
 
 
-@pytest.fixture
-def pair():
+@pytest.fixture(params=["low descriptor", "descriptor past 1024"])
+def pair(request):
     server_side, client_side = socket.socketpair()
+    if request.param == "descriptor past 1024":
+        # A busy server has over 1024 descriptors open: past what select() can watch.
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard != resource.RLIM_INFINITY and hard <= 1500:
+            pytest.skip(f"cannot open descriptor 1500: hard limit {hard}")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2048), hard))
+        os.dup2(server_side.detach(), 1500)
+        server_side = socket.socket(fileno=1500)
     server_side.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
     client_side.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     yield server_side, client_side
