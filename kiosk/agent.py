@@ -90,6 +90,17 @@ class KioskAgent:
                 self._stopped.wait(delay)
                 delay = min(delay * 2, self.max_retry_delay)
                 continue
+            except ValueError:
+                # "not in a disconnected state": python-socketio's own reconnection is under
+                # way (wait() can return while it still holds the link). Let it finish.
+                self._stopped.wait(0.2)
+                if self.sio.connected:
+                    self.sio.wait()
+                continue
+            except Exception:  # never let the link thread die: a kiosk must keep trying
+                log.exception("connecting to %s failed; retrying in %.0f s", self.server_url, delay)
+                self._stopped.wait(delay)
+                continue
             delay = first_delay
             self.sio.wait()  # returns once disconnected for good
 
