@@ -85,9 +85,10 @@ MAX_SECONDS = 24 * 3600
 # called in time. A longer lead makes fast classes wait less and regulars more.
 DUE_LEAD_S = 90
 # Booked customers come in batches (everyone booked into a slot starts to wait at its start),
-# so several are due at once and need more lead: chosen so that nine in ten punctual booked
-# customers are called within target (python -m bench.bench_booking: 91.9% at 150 s, 89.6% at 90 s).
-BOOKED_DUE_LEAD_S = 150
+# so several are due at once and need more lead: enough for nine in ten punctual booked
+# customers to be called within target (python -m bench.bench_booking: 89.6% at 90 s, 91.4%
+# at 135 s), little enough to keep regulars within 15% of FIFO on the busier tuning days.
+BOOKED_DUE_LEAD_S = 135
 
 
 def due_at(policy: QueuePolicy, cls: CustomerClass) -> float | None:
