@@ -10,6 +10,9 @@ from server.domain.classes import CounterStatus, CustomerClass, TicketStatus
 from server.domain.hours import Intervals
 from server.domain.policy import QueuePolicy
 
+# Row ids are 32-bit integers in every supported database: a larger id names nothing.
+MAX_ID = 2**31 - 1
+
 
 @dataclass
 class Branch:

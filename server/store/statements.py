@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, union_all, update
 
 from server.domain.classes import CustomerClass, TicketStatus
+from server.domain.records import MAX_ID
 from server.store.tables import (
     AuditRow,
     BranchRow,
@@ -48,6 +49,8 @@ class Repo:
         return self.conn.execute(stmt, {"_id": row_id} | {f"v_{k}": v for k, v in values.items()}).one()
 
     def _by_id(self, table: Any, row_id: int) -> Any:
+        if not 1 <= row_id <= MAX_ID:  # no row has it, and the driver would overflow on it
+            return None
         return self.conn.execute(by_id_statement(table.name), {"_id": row_id}).one_or_none()
 
 

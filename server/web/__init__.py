@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from server import protocol
 from server.domain.errors import InvalidInput
+from server.domain.records import MAX_ID
 from server.services.context import Deps
 from server.settings import Settings
 from server.store.database import make_engine
@@ -24,7 +25,6 @@ from server.store.outbox import OutboxRelay
 from server.store.uow import SqlStore
 from server.web import fanout
 from server.web.context import Wiring
-from server.web.schemas import MAX_ID
 from server.web.security import PrincipalCache
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from apiflask.fields import Boolean, Date, Dict, Integer, List, Nested, Raw, Str
 from apiflask.validators import Length, OneOf, Range, Regexp
 from marshmallow import ValidationError, fields
 
-MAX_ID = 2**31 - 1
+from server.domain.records import MAX_ID
 
 
 def Id(**kw: Any) -> Integer:

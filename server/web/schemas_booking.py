@@ -6,7 +6,8 @@ from apiflask import Schema
 from apiflask.fields import Boolean, Date, DateTime, Dict, Email, Float, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
-from server.web.schemas import MAX_ID, Id, TicketOut
+from server.domain.records import MAX_ID
+from server.web.schemas import Id, TicketOut
 
 LANGUAGE = String(load_default="zh", validate=OneOf(["zh", "en"]))
 

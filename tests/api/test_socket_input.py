@@ -59,3 +59,14 @@ def test_a_device_report_of_odd_shapes_is_stored_as_text(app, branch):
     assert ack == {"ok": True}
     ack = kiosk.emit("print_result", {"job_id": {"x": 1}, "ok": "yes", "status": "printed"}, callback=True)
     assert ack == {"ok": True}
+    with app.extensions["branchq"].deps.store.read() as uow:
+        status = uow.devices.get(branch.devices["kiosk"]).status
+    assert status["printer"]["status"] == "{'nested': 1}" and len(status["printer"]["detail"]) == 300
+    assert status["print_result"]["job_id"] == "{'x': 1}" and status["print_result"]["ok"] is True
+
+
+def test_an_id_no_row_can_have_is_simply_not_found(app, branch, admin_headers):
+    admin = socket(app, {"token": admin_headers["Authorization"].removeprefix("Bearer ")})
+    for event, data in (("subscribe", {"branch_id": 2**70}), ("sync", {"branch_id": 2**64, "since_seq": 0})):
+        ack = admin.emit(event, data, callback=True)
+        assert ack["status"] == 404 and ack["error"]["code"] == "branch_not_found", ack
