@@ -7,11 +7,10 @@ from datetime import timedelta
 import pytest
 
 from server.services import auth
+from tests.support.databases import ON_BOTH_DATABASES
 
 # Every rule here holds on both databases.
-pytestmark = pytest.mark.parametrize(
-    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
+pytestmark = ON_BOTH_DATABASES
 
 
 def ticket_count(deps) -> int:

@@ -8,18 +8,16 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from tests.support.builders import BranchFixture
+from tests.support.databases import ON_BOTH_DATABASES
 
 # On both databases: PostgreSQL refuses some strings SQLite takes (NUL characters).
-pytestmark = pytest.mark.parametrize(
-    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
+pytestmark = ON_BOTH_DATABASES
 
 EXAMPLES_PER_OPERATION = 25
 

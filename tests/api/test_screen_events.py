@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from server.domain.records import Principal
 from server.services import devices
+from tests.support.databases import ON_BOTH_DATABASES
 
 
 def events_since(deps: Any, branch_id: int, seq: int) -> list[tuple[str, dict[str, Any]]]:
@@ -41,9 +40,7 @@ def test_a_printer_back_online_after_trouble_raises_printer_online_once(deps, br
     assert alerts == ["printer_offline", "printer_online"]  # no alert for the first report or a repeat
 
 
-@pytest.mark.parametrize(
-    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
+@ON_BOTH_DATABASES
 def test_a_device_report_with_a_nul_character_is_stored_and_alerted_without_it(deps, branch):
     kiosk = Principal("device", branch.devices["kiosk"], "kiosk", (branch.id,))
     before = last_seq(deps, branch.id)

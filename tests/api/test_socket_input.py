@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.parametrize(
-    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
+from tests.support.databases import ON_BOTH_DATABASES
+
+pytestmark = ON_BOTH_DATABASES
 
 
 def socket(app: Any, auth: dict[str, Any]) -> Any:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+from tests.support.databases import ON_BOTH_DATABASES
 
 # Every rule here holds on both databases.
-pytestmark = pytest.mark.parametrize(
-    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
+pytestmark = ON_BOTH_DATABASES
 
 
 def issue(client: Any, branch: Any, prefix: str = "A", cls: str = "regular", who: str = "kiosk") -> Any:

@@ -7,16 +7,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import pytest
-
 from server.domain.errors import Conflict
 from server.services import booking, check_in
 from tests.booking.conftest import TUESDAY, book_body
 from tests.support.builders import ROOT, BranchFixture
+from tests.support.databases import ON_BOTH_DATABASES
 
-BOTH_DATABASES = pytest.mark.parametrize(
-    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
 PEOPLE = 8
 
 
@@ -41,7 +37,7 @@ def at_once(work: Callable[[int], Any], n: int = PEOPLE) -> tuple[list[Any], lis
     return results, errors
 
 
-@BOTH_DATABASES
+@ON_BOTH_DATABASES
 def test_exactly_one_of_eight_gets_the_last_place(deps: Any, bookable: BranchFixture) -> None:
     start = "2026-11-24T09:00:00+08:00"  # one place in this slot
     body = book_body(bookable, start)
@@ -55,7 +51,7 @@ def test_exactly_one_of_eight_gets_the_last_place(deps: Any, bookable: BranchFix
     assert booking.list_slots(deps, bookable.id, bookable.services["A"], TUESDAY)[0]["available"] == 0
 
 
-@BOTH_DATABASES
+@ON_BOTH_DATABASES
 def test_a_code_checked_in_at_two_kiosks_at_once_gives_one_ticket(deps: Any, bookable: BranchFixture) -> None:
     body = book_body(bookable, "") | {"start": datetime.fromisoformat("2026-11-23T10:20:00+08:00")}
     code = booking.book(deps, body)["code"]
@@ -64,7 +60,7 @@ def test_a_code_checked_in_at_two_kiosks_at_once_gives_one_ticket(deps: Any, boo
     assert all(isinstance(e, Conflict) and e.code == "appointment_used" for e in errors)
 
 
-@BOTH_DATABASES
+@ON_BOTH_DATABASES
 def test_one_phone_booking_eight_slots_at_once_gets_only_its_daily_limit(deps: Any, bookable: BranchFixture) -> None:
     starts = [datetime.fromisoformat(f"2026-11-24T{9 + i // 6:02d}:{(i % 6) * 10:02d}:00+08:00") for i in range(PEOPLE)]
 

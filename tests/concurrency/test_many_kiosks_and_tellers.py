@@ -9,15 +9,10 @@ import threading
 from collections import Counter
 from typing import Any
 
-import pytest
-
 from server.domain.errors import Conflict
 from server.services import auth, calling, tickets
 from tests.support.builders import build_branch
-
-BOTH = pytest.mark.parametrize(
-    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
+from tests.support.databases import ON_BOTH_DATABASES
 
 
 def run_threads(count: int, work: Any) -> list[Any]:
@@ -41,7 +36,7 @@ def run_threads(count: int, work: Any) -> list[Any]:
     return results
 
 
-@BOTH
+@ON_BOTH_DATABASES
 def test_eight_kiosks_issuing_at_once_never_share_a_number(deps):
     b = build_branch(deps)
     kiosk = auth.authenticate(deps, b.tokens["kiosk"])
@@ -57,7 +52,7 @@ def test_eight_kiosks_issuing_at_once_never_share_a_number(deps):
     assert sorted(numbers) == [f"A{i:03d}" for i in range(1, 8 * per_kiosk + 1)]
 
 
-@BOTH
+@ON_BOTH_DATABASES
 def test_tellers_pressing_call_next_together_never_get_the_same_ticket(deps):
     counters = {n: "A" for n in range(1, 9)}
     b = build_branch(deps, counters=counters)
