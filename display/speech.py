@@ -204,12 +204,17 @@ class EspeakSpeech:
             Path(scratch).unlink(missing_ok=True)
 
 
-def create_speech(cache_dir: str | Path, *, engine: str = "espeak") -> SpeechEngine:
+def create_speech(cache_dir: str | Path, *, engine: str = "espeak", process_only: bool = False) -> SpeechEngine:
     """The engine for a server or display PC: espeak-ng through pyttsx3, else the espeak-ng command,
     else the chime alone (``available()`` False with the reason). ``engine="none"`` chimes only.
+
+    ``process_only``: always the espeak-ng command. An event loop (the gevent server) waits
+    for a child process without blocking, but not for pyttsx3's synthesis in this process.
     """
     if engine == "none":
         return NullSpeech("speech turned off: announcements are the chime and the screen")
+    if process_only:
+        return EspeakSpeech(cache_dir, backend="binary")
     speech = EspeakSpeech(cache_dir)
     if speech.available():
         return speech

@@ -27,8 +27,16 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Seed a demo branch and print its logins.")
-@click.option("--threads", default=256, show_default=True, help="Worker threads: more than connected screens.")
-def serve(host: str, port: int, demo: bool, threads: int) -> None:
+@click.option(
+    "--worker",
+    type=click.Choice(["gevent", "gthread"]),
+    default="gevent",
+    show_default=True,
+    envvar="BRANCHQ_WORKER",
+    help="gevent holds thousands of websockets; gthread holds one thread per websocket.",
+)
+@click.option("--threads", default=256, show_default=True, help="Threads of the gthread worker.")
+def serve(host: str, port: int, demo: bool, worker: str, threads: int) -> None:
     """Run the server (creating or upgrading the schema first)."""
     from server.store import migrate
     from server.web import start_background
@@ -41,7 +49,7 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
     if demo:
         _print_demo(wiring, f"http://{host}:{port}")
     wiring.deps.store.engine.dispose()
-    run_gunicorn(app, host, port, threads, on_worker_start=start_background)
+    run_gunicorn(app, host, port, worker=worker, threads=threads, on_worker_start=start_background)
 
 
 def _print_demo(wiring: Any, base_url: str) -> None:

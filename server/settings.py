@@ -46,6 +46,13 @@ class Settings:
     testing: bool = False
     # how long a checked bearer token is trusted without asking the database again
     principal_cache_seconds: float = 5.0
+    # live connections one client address may hold unauthenticated or as ticket holders (0: no cap);
+    # a branch's Wi-Fi or a mobile carrier puts many phones behind one address
+    max_connections_per_ip: int = 200
+    # live connections one staff or device credential may hold (0: no cap)
+    max_connections_per_credential: int = 20
+    # seconds a new connection has to join the namespace before it is closed
+    join_timeout_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -64,5 +71,7 @@ class Settings:
             public_base_url=env.get("BRANCHQ_PUBLIC_URL", ""),
             speech_cache_dir=Path(env["BRANCHQ_SPEECH_CACHE"]) if env.get("BRANCHQ_SPEECH_CACHE") else None,
             speech_engine=env.get("BRANCHQ_SPEECH_ENGINE", "espeak"),
+            max_connections_per_ip=int(env.get("BRANCHQ_MAX_CONNECTIONS_PER_IP", 200)),
+            max_connections_per_credential=int(env.get("BRANCHQ_MAX_CONNECTIONS_PER_TOKEN", 20)),
         )
         return replace(settings, **overrides)

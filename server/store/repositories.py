@@ -49,6 +49,10 @@ class Branches(Repo):
     def seq(self, branch_id: int) -> int:
         return int(self.conn.execute(select(B.c.last_seq).where(B.c.id == branch_id)).scalar_one())
 
+    def seqs(self) -> dict[int, int]:
+        """Every branch's last event seq: what moved since a caller last looked."""
+        return {int(i): int(seq) for i, seq in self.conn.execute(select(B.c.id, B.c.last_seq))}
+
     def published_seq(self, branch_id: int) -> int:
         return int(self.conn.execute(select(B.c.published_seq).where(B.c.id == branch_id)).scalar_one())
 

@@ -44,6 +44,16 @@ class JsonRequest(Request):
         raise InvalidInput("invalid_json", "the body is not valid JSON", None).as_bad_request()
 
 
+def async_mode() -> str:
+    """gevent once ``branchq serve`` has patched the process for it (server/launch.py), else
+    threads (tests and tools that build the app in-process)."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -75,11 +85,12 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     engine = make_engine(settings.database_url)
     store = SqlStore(engine)
     channels: dict[str, fanout.Channel] = {}
+    mode = async_mode()
     socketio = SocketIO(
-        async_mode="threading",
+        async_mode=mode,
         # Events go out through fanout (one frame per event for every screen), via Redis
         # to every server process when there are several.
-        client_manager=fanout.client_manager(settings.message_queue, channels),
+        client_manager=fanout.client_manager(settings.message_queue, channels, mode),
         cors_allowed_origins="*",
         # Generous: a busy client answering pings late must not be dropped (events sent to a
         # socket past its ping timeout are discarded); screens resync on reconnect anyway.
@@ -98,7 +109,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
     _register_web(app, wiring)
     socketio.init_app(app)
-    fanout.install(socketio.server.eio, channels)
+    if mode == "threading":
+        fanout.install(socketio.server.eio, channels)
     _register_realtime(app, wiring)
     return app
 
@@ -118,7 +130,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
         app.register_blueprint(bp)
     _limit_public_routes(app, limiter)
     speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"
-    wiring.speech = Announcer(speech_cache, wiring.settings.speech_engine)
+    wiring.speech = Announcer(speech_cache, wiring.settings.speech_engine, process_only=async_mode() == "gevent")
     wiring.print_jobs = PrintJobs(wiring)
 
 
@@ -141,9 +153,18 @@ def _limit_public_routes(app: APIFlask, limiter: Limiter) -> None:
 
 
 def _register_realtime(app: APIFlask, wiring: Wiring) -> None:
+    from server.web.admission import Admission
     from server.web.holders import HolderUpdates
     from server.web.realtime import BranchNamespace
 
+    settings = wiring.settings
+    wiring.admission = Admission(
+        wiring.socketio,
+        max_per_ip=settings.max_connections_per_ip,
+        max_per_credential=settings.max_connections_per_credential,
+        join_timeout=settings.join_timeout_seconds,
+    )
+    wiring.admission.install()
     namespace = BranchNamespace(wiring)
     wiring.socketio.on_namespace(namespace)
     wiring.holder_updates = HolderUpdates(wiring, namespace)
@@ -155,6 +176,7 @@ def start_background(app: APIFlask) -> None:
     wiring: Wiring = app.extensions["branchq"]
     wiring.relay.start_pusher()
     wiring.socketio.start_background_task(wiring.holder_updates.run)
+    wiring.socketio.start_background_task(wiring.admission.sweep_forever)
     from server.scheduler import start_scheduler
 
     start_scheduler(wiring)

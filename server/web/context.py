@@ -22,6 +22,7 @@ class Wiring:
     print_jobs: Any = None
     holder_updates: Any = None
     websockets: Any = None  # eio sid -> fanout.Channel of this process's open websockets
+    admission: Any = None  # web.admission.Admission: caps on live connections
 
 
 def wiring() -> Wiring:

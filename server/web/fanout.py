@@ -309,7 +309,9 @@ class FanoutRedisManager(socketio.RedisManager, FanoutMixin):  # type: ignore[mi
         self.channels = channels
 
 
-def client_manager(message_queue: str | None, channels: dict[str, Channel]) -> socketio.Manager:
+def client_manager(message_queue: str | None, channels: dict[str, Channel], mode: str) -> socketio.Manager:
+    if mode != "threading":
+        return socketio.RedisManager(message_queue, channel="flask-socketio") if message_queue else socketio.Manager()
     if message_queue:
         return FanoutRedisManager(message_queue, channels, channel="flask-socketio")
     return FanoutManager(channels)

@@ -1,14 +1,17 @@
 """Live updates for ticket holders: position, estimate, "your turn is near", "go to counter 3".
 
-Holders are few and change slowly, so each process re-reads the tickets of the holders
-connected to it whenever their branch's seq has moved, at most once per interval. This
-also works with several processes behind a message queue: each serves its own holders.
+Each process re-reads the tickets of the holders connected to it when their branch's seq
+has moved (one query for every branch's seq per interval), and every ticket at least once
+a minute, yielding between tickets so a branch network's thousands of phones never hold
+the loop. This also works with several processes behind a message queue: each serves
+its own holders, and the seq in the database moves whichever process made the change.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from server import protocol
@@ -19,11 +22,14 @@ log = logging.getLogger(__name__)
 
 
 class HolderUpdates:
-    def __init__(self, wiring: Any, namespace: Any, interval: float = 1.0) -> None:
+    def __init__(self, wiring: Any, namespace: Any, interval: float = 1.0, refresh_every: float = 60.0) -> None:
         self.wiring = wiring
         self.namespace = namespace
         self.interval = interval
         self.last_sent: dict[int, tuple[Any, ...]] = {}
+        # ticket id -> (its branch, that branch's seq when the ticket was last read)
+        self.seen: dict[int, tuple[int, int]] = {}
+        self.refresh_every = refresh_every
         self.stop = threading.Event()
 
     def view(self, ticket_id: int) -> dict[str, Any]:
@@ -36,12 +42,13 @@ class HolderUpdates:
         view["turn_near"] = view["status"] == "waiting" and view["people_ahead"] < TURN_NEAR_AHEAD
         return view
 
-    def push_now(self, ticket_id: int) -> None:
+    def push_now(self, ticket_id: int, branch_seq: int | None = None) -> None:
         try:
             view = self.view(ticket_id)
         except Exception:
             log.exception("holder update for ticket %s failed", ticket_id)
             return
+        self.seen[ticket_id] = (view["branch_id"], branch_seq if branch_seq is not None else -1)
         key = (
             view["status"],
             view["people_ahead"],
@@ -54,12 +61,36 @@ class HolderUpdates:
         self.last_sent[ticket_id] = key
         self.wiring.socketio.emit(protocol.TICKET_UPDATED, {"ticket": view}, to=protocol.ticket_room(ticket_id))
 
+    def due(self, ticket_ids: list[int], seqs: dict[int, int], full: bool) -> list[tuple[int, int]]:
+        """(ticket, its branch's seq now) for the tickets whose branch moved since they were read."""
+        out = []
+        for ticket_id in ticket_ids:
+            branch_id, seq = self.seen.get(ticket_id, (None, -1))
+            now = seqs.get(branch_id, -1) if branch_id is not None else -1
+            if full or branch_id is None or seq != now:
+                out.append((ticket_id, now))
+        return out
+
     def run(self) -> None:
+        last_full = 0.0
         while not self.stop.is_set():
+            self.wiring.socketio.sleep(self.interval)
             with self.namespace.lock:
                 ticket_ids = list(self.namespace.holders)
-            for ticket_id in ticket_ids:
-                self.push_now(ticket_id)
-            for gone in set(self.last_sent) - set(ticket_ids):
+            for gone in set(self.seen) - set(ticket_ids):
+                self.seen.pop(gone, None)
                 self.last_sent.pop(gone, None)
-            self.wiring.socketio.sleep(self.interval)
+            if not ticket_ids:
+                continue
+            try:
+                with self.wiring.deps.store.read() as uow:
+                    seqs = uow.branches.seqs()
+            except Exception:
+                log.exception("holder updates could not read the branches")
+                continue
+            full = time.monotonic() - last_full >= self.refresh_every
+            if full:
+                last_full = time.monotonic()
+            for ticket_id, seq in self.due(ticket_ids, seqs, full):
+                self.push_now(ticket_id, seq)
+                self.wiring.socketio.sleep(0)  # let requests and pings in between tickets

@@ -39,14 +39,31 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         self.lock = threading.Lock()
 
     # --- connection -------------------------------------------------------------------
+    def _eio_sid(self) -> str:
+        eio_sid: str = self.socketio.server.manager.eio_sid_from_sid(_sid(), self.namespace)
+        return eio_sid
+
     def on_connect(self, auth_data: dict[str, Any] | None = None) -> bool:
-        data = auth_data if isinstance(auth_data, dict) else {}
+        if self._admit(auth_data if isinstance(auth_data, dict) else {}):
+            return True
+        # A refused client keeps no socket: the refusal goes out, then the transport closes.
+        self.wiring.admission.close(self._eio_sid())
+        return False
+
+    def _admit(self, data: dict[str, Any]) -> bool:
+        admission = self.wiring.admission
         try:
             if "ticket" in data:
-                return self._connect_holder(data)
+                if not self._connect_holder(data):
+                    return False
+                admission.joined_as_holder(self._eio_sid())
+                return True
             principal = auth.authenticate(self.wiring.deps, str(data.get("token", "")))
         except DomainError as error:
             log.info("socket refused: %s", error.message)
+            return False
+        if not admission.join_credential(self._eio_sid(), f"{principal.kind}:{principal.id}"):
+            log.info("socket refused: %s %s holds too many connections", principal.kind, principal.id)
             return False
         self.principals[_sid()] = principal
         if principal.kind == "device":

@@ -321,4 +321,4 @@ class HealthOut(Schema):
     status = String()
     db = String()
     message_queue = String()
-    websockets = Integer(metadata={"description": "open websocket connections on this process, written to directly"})
+    websockets = Integer(metadata={"description": "live Socket.IO connections held by this process"})

@@ -1,11 +1,24 @@
-"""Serving with gunicorn's threaded worker: Werkzeug's dev server delays small writes."""
+"""Serving with gunicorn: the gevent worker by default, the threaded worker on request.
+
+gevent gives each connection a greenlet, so one process holds thousands of idle
+websockets (tracking pages, screens) while HTTP stays fast; the threaded worker holds one
+thread per websocket for its whole life and stalls once they are all taken. Werkzeug's
+development server is never used: it delays small writes (no TCP_NODELAY).
+"""
 
 from __future__ import annotations
 
 import gc
+import logging
+import resource
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+
+log = logging.getLogger(__name__)
+
+# Greenlets per process: every websocket and every HTTP request in flight holds one.
+GEVENT_CONNECTIONS = 20000
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -31,25 +44,54 @@ def _worker_started(app: Any, on_worker_start: Any) -> None:
     gc.freeze()
 
 
-def run_gunicorn(app: Any, host: str, port: int, threads: int, on_worker_start: Any = None) -> None:
+def raise_open_files_limit(wanted: int) -> int:
+    """Lift the soft limit on open descriptors towards the hard one: each connection is one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    return soft
+
+
+def worker_options(worker: str, threads: int) -> dict[str, Any]:
+    if worker == "gevent":
+        return {"worker_class": "gevent", "worker_connections": GEVENT_CONNECTIONS}
+    if worker == "gthread":
+        return {"worker_class": "gthread", "threads": threads}
+    raise ValueError(f"unknown worker {worker!r}: use gevent or gthread")
+
+
+def run_gunicorn(
+    app: Any,
+    host: str,
+    port: int,
+    *,
+    worker: str = "gevent",
+    threads: int = 256,
+    on_worker_start: Any = None,
+    on_ready: Any = None,
+) -> None:
     # One process: the in-process scheduler, holder updates and outbox flush live here.
     # Scale out with several `branchq serve` processes + SOCKETIO_MESSAGE_QUEUE (see deploy/).
-    _Gunicorn(
-        app,
-        {
-            "bind": f"{host}:{port}",
-            "workers": 1,
-            "worker_class": "gthread",
-            "threads": threads,
-            "timeout": 0,
-            "graceful_timeout": 5,
-            "keepalive": 5,
-            "accesslog": None,
-            "loglevel": "warning",
-            # Pooled connections must not cross a fork, and background threads (outbox flush,
-            # holder updates, scheduler) must run in the worker that has the sockets: a flush
-            # in the master would push events to no one and move the outbox cursor past them.
-            "post_fork": lambda _server, _worker: app.extensions["branchq"].deps.store.engine.dispose(),
-            "post_worker_init": lambda _worker: _worker_started(app, on_worker_start),
-        },
-    ).run()
+    limit = raise_open_files_limit(GEVENT_CONNECTIONS + 1024)
+    if limit < GEVENT_CONNECTIONS:
+        log.warning("open files limit is %d: at most that many connections", limit)
+    options = worker_options(worker, threads) | {
+        "bind": f"{host}:{port}",
+        "workers": 1,
+        "timeout": 0,
+        "graceful_timeout": 5,
+        "keepalive": 5,
+        "backlog": 4096,
+        "accesslog": None,
+        "loglevel": "warning",
+        # Pooled connections must not cross a fork, and background work (outbox flush,
+        # holder updates, scheduler) must run in the worker that has the sockets: a flush
+        # in the master would push events to no one and move the outbox cursor past them.
+        "post_fork": lambda _server, _worker: app.extensions["branchq"].deps.store.engine.dispose(),
+        "post_worker_init": lambda _worker: _worker_started(app, on_worker_start),
+    }
+    if on_ready:
+        options["when_ready"] = lambda _server: on_ready()
+    _Gunicorn(app, options).run()

@@ -12,9 +12,10 @@ log = logging.getLogger(__name__)
 class Announcer:
     """Renders (and caches) announcement WAVs; without a voice engine, the chime alone."""
 
-    def __init__(self, cache_dir: Path, engine_name: str = "espeak") -> None:
+    def __init__(self, cache_dir: Path, engine_name: str = "espeak", *, process_only: bool = False) -> None:
         self.cache_dir = cache_dir
         self.engine_name = engine_name
+        self.process_only = process_only
         self._engine: Any = None
         self.reason = ""
 
@@ -23,7 +24,7 @@ class Announcer:
         if self._engine is None:
             from display.speech import create_speech
 
-            self._engine = create_speech(self.cache_dir, engine=self.engine_name)
+            self._engine = create_speech(self.cache_dir, engine=self.engine_name, process_only=self.process_only)
             if not self._engine.available():
                 self.reason = getattr(self._engine, "reason", "no voice engine")
                 log.warning("announcements fall back to the chime: %s", self.reason)
