@@ -73,5 +73,6 @@ class Settings:
             speech_engine=env.get("BRANCHQ_SPEECH_ENGINE", "espeak"),
             max_connections_per_ip=int(env.get("BRANCHQ_MAX_CONNECTIONS_PER_IP", 200)),
             max_connections_per_credential=int(env.get("BRANCHQ_MAX_CONNECTIONS_PER_TOKEN", 20)),
+            join_timeout_seconds=float(env.get("BRANCHQ_JOIN_TIMEOUT", 10)),
         )
         return replace(settings, **overrides)

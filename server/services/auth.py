@@ -46,7 +46,7 @@ def login(deps: Deps, username: str, password: str) -> dict[str, Any]:
     with deps.store.write() as uow:
         found = uow.users.credentials(username)
         password_hash = found[1] if found else _DUMMY_HASH
-        if not check_password_hash(password_hash, password) or not found or not found[0].active:
+        if not deps.offload(check_password_hash, password_hash, password) or not found or not found[0].active:
             raise Unauthorized("invalid_credentials", "wrong username or password", "password")
         user = found[0]
         token = new_token(uow, now, user_id=user.id, ttl=deps.token_ttl_seconds)

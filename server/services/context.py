@@ -11,6 +11,10 @@ from server.domain.errors import Forbidden, NotFound
 from server.domain.records import Principal
 
 
+def _inline(function: Callable[..., Any], *args: Any) -> Any:
+    return function(*args)
+
+
 @dataclass(frozen=True)
 class Deps:
     # store.write() / store.read() are context managers yielding a unit of work with
@@ -20,6 +24,9 @@ class Deps:
     # pushes the committed events of these branches to subscribers, in seq order
     publish: Callable[[Iterable[int]], None]
     token_ttl_seconds: int = 12 * 3600
+    # runs CPU-heavy work that holds no lock of ours (password hashing) where it cannot stall
+    # the server's event loop: a thread of gevent's pool when serving, inline elsewhere
+    offload: Callable[..., Any] = _inline
 
     def commit_and_publish(self, uow: Any) -> None:
         """Called after a write block closed cleanly."""

@@ -42,9 +42,11 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Every transaction that may write takes the write lock up front: a read-then-write
+        # SqlStore.write() takes the write lock up front (IMMEDIATE): a read-then-write
         # transaction under a deferred BEGIN lets two tellers read the same waiting ticket.
-        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        # Anything else only reads, and never waits for the lock: a reader queued in SQLite's
+        # busy handler would hold the whole event loop, the lock's holder included.
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine

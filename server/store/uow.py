@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -44,17 +46,23 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._writers: Any = threading.RLock() if self.dialect == "sqlite" else contextlib.nullcontext()
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
-        with self.engine.begin() as conn:
-            yield UnitOfWork(conn)
+        # SQLite has one writer at a time. This process's writers queue on a lock of ours
+        # (under gevent, a cooperative one) rather than in SQLite's busy handler, which
+        # sleeps inside the driver: there it would hold the whole event loop, and the
+        # writer it waits for could never run to its commit.
+        with self._writers, self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield UnitOfWork(conn)
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
         conn = self.engine.connect()
-        if self.dialect == "sqlite":
-            conn = conn.execution_options(sqlite_begin="DEFERRED")
         try:
             with conn.begin():
                 yield UnitOfWork(conn)

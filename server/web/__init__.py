@@ -54,6 +54,24 @@ def async_mode() -> str:
     return "gevent" if monkey.is_module_patched("socket") else "threading"
 
 
+def offloader(mode: str) -> Callable[..., Any]:
+    """Under gevent, CPU-heavy calls that release the GIL (scrypt) run on gevent's thread
+    pool: the loop keeps serving everyone else meanwhile."""
+    if mode != "gevent":
+        return lambda function, *args: function(*args)
+    from gevent.threadpool import ThreadPool
+
+    pools: list[ThreadPool] = []
+
+    def offload(function: Callable[..., Any], *args: Any) -> Any:
+        # Made on first use, in the worker: a pool's threads do not survive gunicorn's fork.
+        if not pools:
+            pools.append(ThreadPool(4))
+        return pools[0].apply(function, args)
+
+    return offload
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -90,7 +108,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         async_mode=mode,
         # Events go out through fanout (one frame per event for every screen), via Redis
         # to every server process when there are several.
-        client_manager=fanout.client_manager(settings.message_queue, channels, mode),
+        client_manager=fanout.client_manager(settings.message_queue, channels),
         cors_allowed_origins="*",
         # Generous: a busy client answering pings late must not be dropped (events sent to a
         # socket past its ping timeout are discarded); screens resync on reconnect anyway.
@@ -102,15 +120,20 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         socketio.emit(name, payload, to=protocol.branch_room(branch_id))
 
     relay = OutboxRelay(store, emit, shared=bool(settings.message_queue))
-    deps = Deps(store=store, clock=clock or utcnow, publish=relay.request, token_ttl_seconds=settings.token_ttl_seconds)
+    deps = Deps(
+        store=store,
+        clock=clock or utcnow,
+        publish=relay.request,
+        token_ttl_seconds=settings.token_ttl_seconds,
+        offload=offloader(mode),
+    )
     wiring = Wiring(deps=deps, settings=settings, socketio=socketio, relay=relay, websockets=channels)
     app.extensions["branchq"] = wiring
     app.extensions["branchq_principals"] = PrincipalCache(ttl=settings.principal_cache_seconds)
 
     _register_web(app, wiring)
     socketio.init_app(app)
-    if mode == "threading":
-        fanout.install(socketio.server.eio, channels)
+    fanout.install(socketio.server.eio, channels, mode)
     _register_realtime(app, wiring)
     return app
 

@@ -1,8 +1,10 @@
 """Who may hold a live connection, so that no one client can crowd out the rest.
 
-- A client address holds at most ``max_per_ip`` Engine.IO sessions that are not staff or
-  devices (phones following tickets, pages before they log in, refused connects); past it
-  the handshake itself is refused (401), before any session state exists.
+- A client address holds at most ``max_per_ip`` sessions that are not staff or devices:
+  phones following tickets, and sessions that have not joined yet (past that, the
+  handshake itself is refused with a 401, before any session state exists). Staff and
+  devices are counted apart, so a branch's display still connects from the address its
+  customers' phones share.
 - A staff or device credential holds at most ``max_per_credential`` connections.
 - A session must join the namespace within ``join_timeout`` seconds, and one whose
   connect is refused is closed at once: a refused or silent client never keeps a socket.
@@ -33,9 +35,11 @@ class Admission:
         self.max_per_credential = max_per_credential
         self.join_timeout = join_timeout
         self.lock = threading.Lock()
-        self.by_ip: Counter[str] = Counter()
+        self.pending_by_ip: Counter[str] = Counter()  # sessions that have not joined yet
+        self.by_ip: Counter[str] = Counter()  # ticket holders
         self.by_credential: Counter[str] = Counter()
         self.address: dict[str, str] = {}  # eio sid -> client address, while it counts there
+        self.holder: set[str] = set()  # eio sids joined as ticket holders
         self.credential: dict[str, str] = {}  # eio sid -> credential key, once joined as staff/device
         self.joining: dict[str, float] = {}  # eio sid -> when it opened, until it joins
         self.refused_handshakes = 0
@@ -57,26 +61,36 @@ class Admission:
         eio.on("disconnect", disconnect)
 
     # --- Engine.IO sessions -------------------------------------------------------------
+    def _full(self, counter: Counter[str], address: str) -> bool:
+        if not self.max_per_ip or counter[address] < self.max_per_ip:
+            return False
+        self.refused_handshakes += 1
+        if self.refused_handshakes % 1000 == 1:
+            log.warning("refusing connections from %s: %d held (cap %d)", address, counter[address], self.max_per_ip)
+        return True
+
     def admit(self, eio_sid: str, address: str) -> bool:
         with self.lock:
-            if self.max_per_ip and self.by_ip[address] >= self.max_per_ip:
-                self.refused_handshakes += 1
-                if self.refused_handshakes % 1000 == 1:
-                    log.warning(
-                        "refusing connections from %s: %d held (cap %d)", address, self.by_ip[address], self.max_per_ip
-                    )
+            if self._full(self.pending_by_ip, address):
                 return False
-            self.by_ip[address] += 1
+            self.pending_by_ip[address] += 1
             self.address[eio_sid] = address
             self.joining[eio_sid] = time.monotonic()
         return True
 
+    def _leave_pending(self, eio_sid: str) -> str | None:
+        address = self.address.get(eio_sid)
+        if self.joining.pop(eio_sid, None) is not None and address is not None:
+            self._decrement(self.pending_by_ip, address)
+        return address
+
     def forget(self, eio_sid: str) -> None:
         with self.lock:
-            self.joining.pop(eio_sid, None)
+            self._leave_pending(eio_sid)
             address = self.address.pop(eio_sid, None)
-            if address is not None:
+            if eio_sid in self.holder and address is not None:
                 self._decrement(self.by_ip, address)
+            self.holder.discard(eio_sid)
             credential = self.credential.pop(eio_sid, None)
             if credential is not None:
                 self._decrement(self.by_credential, credential)
@@ -88,19 +102,24 @@ class Admission:
             del counter[key]
 
     # --- namespace joins ----------------------------------------------------------------
-    def joined_as_holder(self, eio_sid: str) -> None:
+    def join_holder(self, eio_sid: str) -> bool:
+        """A ticket holder: counted against its address."""
         with self.lock:
-            self.joining.pop(eio_sid, None)
+            address = self.address.get(eio_sid)
+            if address is None or eio_sid in self.holder or self._full(self.by_ip, address):
+                return False
+            self._leave_pending(eio_sid)
+            self.by_ip[address] += 1
+            self.holder.add(eio_sid)
+        return True
 
     def join_credential(self, eio_sid: str, credential: str) -> bool:
         """A staff or device connection: counted per credential instead of per address."""
         with self.lock:
             if self.max_per_credential and self.by_credential[credential] >= self.max_per_credential:
                 return False
-            self.joining.pop(eio_sid, None)
-            address = self.address.pop(eio_sid, None)
-            if address is not None:
-                self._decrement(self.by_ip, address)
+            self._leave_pending(eio_sid)
+            self.address.pop(eio_sid, None)
             self.credential[eio_sid] = credential
             self.by_credential[credential] += 1
         return True
@@ -136,6 +155,7 @@ class Admission:
         with self.lock:
             return {
                 "connections": len(self.address) + len(self.credential),
+                "holders": len(self.holder),
                 "addresses": len(self.by_ip),
                 "refused_handshakes": self.refused_handshakes,
             }

@@ -31,15 +31,9 @@ def healthz() -> Any:
     if w.settings.message_queue:
         mq = "ok" if _redis_ok(w.settings.message_queue) else "error"
     status = "ok" if db == "ok" and mq != "error" else "degraded"
-    body = {"status": status, "db": db, "message_queue": mq, "websockets": _connections(w)}
+    body = {"status": status, "db": db, "message_queue": mq, "websockets": len(w.websockets or {})}
+    body["connections"] = w.admission.figures()["connections"] if w.admission else 0
     return body, 200 if status == "ok" else 503
-
-
-def _connections(w: Any) -> int:
-    """Live connections of this process: the fan-out's websockets (threads), or every session (gevent)."""
-    if w.websockets:
-        return len(w.websockets)
-    return int(w.admission.figures()["connections"]) if w.admission else 0
 
 
 def _redis_ok(url: str) -> bool:

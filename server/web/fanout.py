@@ -88,6 +88,8 @@ class Channel:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        # a gevent socket (the gevent server): sends take gevent's per-call timeout instead of flags
+        self.cooperative = type(sock).__module__.startswith("gevent")
         self.lock = threading.Lock()
         self.backlog: deque[memoryview] = deque()
         self.backlog_bytes = 0
@@ -113,7 +115,7 @@ class Channel:
                 self._shutdown_locked()
             return
         try:
-            sent = self.sock.send(data, socket.MSG_DONTWAIT) if self._writable_now() else 0
+            sent = self._send_now(data) if self._writable_now() else 0
         except BlockingIOError:
             sent = 0
         except OSError:
@@ -124,7 +126,15 @@ class Channel:
             self.backlog_bytes = len(data) - sent
             threading.Thread(target=self._drain, daemon=True, name="websocket-drain").start()
 
+    def _send_now(self, data: bytes | memoryview) -> int:
+        if self.cooperative:
+            # gevent's socket waits for room on EAGAIN unless told not to for this call
+            return int(self.sock.send(data, 0, timeout=0.0))  # type: ignore[call-arg]
+        return self.sock.send(data, socket.MSG_DONTWAIT)
+
     def _writable_now(self) -> bool:
+        if self.cooperative:
+            return True
         # A socket with a timeout makes Python wait (up to the timeout) for room before any
         # send, whatever the flags: ask first. Blocking sockets, the usual case, skip this.
         if self.sock.gettimeout() is None:
@@ -152,7 +162,7 @@ class Channel:
         try:
             while self.backlog and not self.closed:
                 chunk = self.backlog[0]
-                sent = self.sock.send(chunk, socket.MSG_DONTWAIT) if self._writable_now() else 0
+                sent = self._send_now(chunk) if self._writable_now() else 0
                 self.backlog_bytes -= sent
                 if sent < len(chunk):
                     self.backlog[0] = chunk[sent:]
@@ -309,18 +319,28 @@ class FanoutRedisManager(socketio.RedisManager, FanoutMixin):  # type: ignore[mi
         self.channels = channels
 
 
-def client_manager(message_queue: str | None, channels: dict[str, Channel], mode: str) -> socketio.Manager:
-    if mode != "threading":
-        return socketio.RedisManager(message_queue, channel="flask-socketio") if message_queue else socketio.Manager()
+def client_manager(message_queue: str | None, channels: dict[str, Channel]) -> socketio.Manager:
     if message_queue:
         return FanoutRedisManager(message_queue, channels, channel="flask-socketio")
     return FanoutManager(channels)
 
 
-def install(engine_server: Any, channels: dict[str, Channel]) -> None:
-    """Make ``engine_server`` (python-engineio, threading mode) open websockets through channels."""
+def install(engine_server: Any, channels: dict[str, Channel], mode: str = "threading") -> None:
+    """Make ``engine_server`` (python-engineio) open websockets through channels."""
+    cooperative: dict[str, Any] = {}
+    if mode == "gevent":
+        # what python-engineio's gevent driver hands simple-websocket
+        import gevent.event
+        import gevent.selectors
+        from engineio.async_drivers.gevent import Thread
+
+        cooperative = {
+            "thread_class": Thread,
+            "event_class": gevent.event.Event,
+            "selector_class": gevent.selectors.DefaultSelector,
+        }
 
     def websocket(handler: Any, server: Any, **kwargs: Any) -> ChannelWebSocket:
-        return ChannelWebSocket(channels, handler, server, **kwargs)
+        return ChannelWebSocket(channels, handler, server, **(cooperative | kwargs))
 
     engine_server._async = {**engine_server._async, "websocket": websocket}

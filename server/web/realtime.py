@@ -54,10 +54,10 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         admission = self.wiring.admission
         try:
             if "ticket" in data:
-                if not self._connect_holder(data):
+                if not admission.join_holder(self._eio_sid()):
+                    log.info("socket refused: too many ticket holders from one address")
                     return False
-                admission.joined_as_holder(self._eio_sid())
-                return True
+                return self._connect_holder(data)
             principal = auth.authenticate(self.wiring.deps, str(data.get("token", "")))
         except DomainError as error:
             log.info("socket refused: %s", error.message)

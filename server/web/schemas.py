@@ -321,4 +321,5 @@ class HealthOut(Schema):
     status = String()
     db = String()
     message_queue = String()
-    websockets = Integer(metadata={"description": "live Socket.IO connections held by this process"})
+    websockets = Integer(metadata={"description": "open websockets of this process, written to by the fan-out"})
+    connections = Integer(metadata={"description": "live Socket.IO sessions of this process (any transport)"})

@@ -24,7 +24,13 @@ def test_openapi_describes_every_api_route(app, client):
 
 
 def test_health_reports_database_and_queue(client):
-    assert client.get("/healthz").json == {"status": "ok", "db": "ok", "message_queue": "off", "websockets": 0}
+    assert client.get("/healthz").json == {
+        "status": "ok",
+        "db": "ok",
+        "message_queue": "off",
+        "websockets": 0,
+        "connections": 0,
+    }
 
 
 def test_prune_keeps_only_the_last_events(deps, branch):

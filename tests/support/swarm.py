@@ -66,10 +66,12 @@ def server_frames(buffer: bytearray) -> list[tuple[int, bytes]]:
 
 @dataclass
 class Client:
-    auth: dict[str, Any]
+    auth: dict[str, Any] | None  # None: opens Engine.IO and never joins the namespace
     subscribe: int | None
+    stay_refused: bool = False  # after a refusal, wait for the server to close the socket
     sock: socket.socket | None = None
-    state: str = "connecting"  # connecting, upgrading, opening, joining, subscribing, live, refused, closed
+    # connecting, upgrading, opening, joining, subscribing, live, rejected (refused, still open), refused, closed
+    state: str = "connecting"
     inbox: bytearray = field(default_factory=bytearray)
     outbox: bytearray = field(default_factory=bytearray)
 
@@ -148,7 +150,7 @@ class Swarm:
         if client.outbox and client.sock is not None:
             self.poller.modify(client.sock.fileno(), select.EPOLLIN | select.EPOLLOUT)
 
-    def _read(self, client: Client) -> None:
+    def _read(self, client: Client) -> None:  # noqa: C901 - one reader for every state
         assert client.sock is not None
         try:
             chunk = client.sock.recv(65536)
@@ -158,7 +160,7 @@ class Swarm:
             chunk = b""
         at = time.monotonic()
         if not chunk:
-            self._close(client, "refused" if client.state != "live" else "closed")
+            self._close(client, "closed" if client.state == "live" else "refused")
             return
         client.inbox += chunk
         if client.state == "upgrading":
@@ -172,19 +174,27 @@ class Swarm:
             client.state = "opening"
         for opcode, payload in server_frames(client.inbox):
             if opcode == 0x8:  # close
-                self._close(client, "refused" if client.state != "live" else "closed")
+                self._close(client, "closed" if client.state == "live" else "refused")
                 return
             if opcode == 0x1:
                 self._packet(client, payload, at)
+            if client.sock is None:
+                return
 
-    def _packet(self, client: Client, payload: bytes, at: float) -> None:
+    def _packet(self, client: Client, payload: bytes, at: float) -> None:  # noqa: C901 - the protocol's steps
         if payload == b"2":  # Engine.IO ping
             self._send(client, "3")
         elif payload.startswith(b"0") and client.state == "opening":
+            if client.auth is None:
+                client.state = "live"
+                return
             client.state = "joining"
             self._send(client, "40" + json.dumps(client.auth))
         elif payload.startswith(b"44"):  # connect refused
-            self._close(client, "refused")
+            if client.stay_refused:
+                client.state = "rejected"
+            else:
+                self._close(client, "refused")
         elif payload.startswith(b"40") and client.state == "joining":
             if client.subscribe is None:
                 client.state = "live"
@@ -198,9 +208,11 @@ class Swarm:
             if len(data) > 1 and isinstance(data[1], dict) and "seq" in data[1]:
                 self.arrivals.setdefault(int(data[1]["seq"]), []).append(at)
         elif payload.startswith(b"1"):  # Engine.IO close
-            self._close(client, "closed")
+            self._close(client, "closed" if client.state == "live" else "refused")
 
     def _close(self, client: Client, state: str) -> None:
+        if client.state in ("refused", "closed"):  # already (frames after a close say nothing more)
+            return
         if client.sock is not None:
             fd = client.sock.fileno()
             self.by_fd.pop(fd, None)
@@ -219,7 +231,11 @@ def clients_from_spec(spec: dict[str, Any]) -> list[Client]:
     clients = []
     for group in spec["clients"]:
         for _ in range(int(group.get("count", 1))):
-            clients.append(Client(auth=group["auth"], subscribe=group.get("subscribe")))
+            clients.append(
+                Client(
+                    auth=group["auth"], subscribe=group.get("subscribe"), stay_refused=bool(group.get("stay_refused"))
+                )
+            )
     return clients
 
 
