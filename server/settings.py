@@ -44,8 +44,9 @@ class Settings:
     # "espeak" (pyttsx3, else the espeak-ng command, else chime only) or "none" (chime only)
     speech_engine: str = "espeak"
     testing: bool = False
-    # how long a checked bearer token is trusted without asking the database again
-    principal_cache_seconds: float = 5.0
+    # how long a checked bearer token is trusted without asking the database again, should
+    # the announcement of its revocation be lost (revocation.py)
+    principal_cache_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

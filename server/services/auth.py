@@ -70,13 +70,18 @@ def authenticate(deps: Deps, token: str) -> Principal:
             user = uow.users.get(row.user_id)
             if user is None or not user.active:
                 raise Unauthorized("invalid_token", "unknown or revoked token", None)
-            return Principal("user", user.id, user.role, tuple(user.branch_ids), user.username)
+            return Principal("user", user.id, user.role, tuple(user.branch_ids), user.username, row.digest)
         device = uow.devices.get(row.device_id)
         if device is None or device.revoked:
             raise Unauthorized("invalid_token", "unknown or revoked token", None)
-        return Principal("device", device.id, device.kind, (device.branch_id,), device.name)
+        return Principal("device", device.id, device.kind, (device.branch_id,), device.name, row.digest)
 
 
-def logout(deps: Deps, token: str) -> None:
+def logout(deps: Deps, token: str) -> tuple[str, int] | None:
+    """Revoke the token; the principal it stood for ("user" or "device", id), if any."""
     with deps.store.write() as uow:
-        uow.tokens.revoke(digest(token))
+        row = uow.tokens.lookup(digest(token))
+        if row is None:
+            return None
+        uow.tokens.revoke(row.digest)
+    return ("user", row.user_id) if row.user_id is not None else ("device", row.device_id)

@@ -275,7 +275,18 @@ def update_user(deps: Deps, principal: Principal | None, user_id: int, data: dic
         if "active" in data:
             values["active"] = data["active"]
         user = uow.users.update(user_id, values)
+        _end_sessions_after(uow, who, user_id, data)
     return _user_view(user)
+
+
+def _end_sessions_after(uow: Any, who: Principal, user_id: int, data: dict[str, Any]) -> None:
+    """A new password ends the user's other sessions (the one setting it, if their own, stays);
+    deactivation ends all of them, so reactivating brings none back."""
+    if data.get("active") is False:
+        uow.tokens.revoke_for_user(user_id)
+    elif "password" in data:
+        own = who.kind == "user" and who.id == user_id
+        uow.tokens.revoke_for_user(user_id, keep=who.session if own else None)
 
 
 def list_users(deps: Deps, principal: Principal | None) -> list[dict[str, Any]]:

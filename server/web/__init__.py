@@ -143,11 +143,14 @@ def _limit_public_routes(app: APIFlask, limiter: Limiter) -> None:
 def _register_realtime(app: APIFlask, wiring: Wiring) -> None:
     from server.web.holders import HolderUpdates
     from server.web.realtime import BranchNamespace
+    from server.web.revocation import Revocations
 
     namespace = BranchNamespace(wiring)
     wiring.socketio.on_namespace(namespace)
     wiring.holder_updates = HolderUpdates(wiring, namespace)
     app.extensions["branchq_namespace"] = namespace
+    cache = app.extensions["branchq_principals"]
+    app.extensions["branchq_revocations"] = Revocations(cache, namespace, wiring.settings.message_queue)
 
 
 def start_background(app: APIFlask) -> None:
@@ -155,6 +158,7 @@ def start_background(app: APIFlask) -> None:
     wiring: Wiring = app.extensions["branchq"]
     wiring.relay.start_pusher()
     wiring.socketio.start_background_task(wiring.holder_updates.run)
+    wiring.socketio.start_background_task(app.extensions["branchq_revocations"].listen)
     from server.scheduler import start_scheduler
 
     start_scheduler(wiring)
