@@ -186,7 +186,7 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         except Unauthorized as error:
             return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
         if principal is None or principal.kind != "device":
-            return error_body("forbidden", "device reports come from devices", None)
+            return error_body("forbidden", "device reports come from devices", None) | {"status": 403}
         if not isinstance(data, dict):
             return error_body("validation_error", "a report is an object", None)
         from server.services import devices
