@@ -20,7 +20,7 @@ def _secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     path.write_text(key)
     path.chmod(0o600)
@@ -51,7 +51,8 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
         instance = _instance_dir()
-        instance.mkdir(parents=True, exist_ok=True)
+        # owner only: it holds the database, the secret key and the speech cache
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         env = os.environ
         mq = env.get("SOCKETIO_MESSAGE_QUEUE") or None
         settings = cls(

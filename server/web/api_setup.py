@@ -187,6 +187,20 @@ def create_device(branch_id: int, body: dict[str, Any]) -> Any:
     return setup.create_device(deps(), current_principal(), branch_id, body)
 
 
+@bp.post("/devices/pair")
+@bp.output(s.PairOut, status_code=201)
+@bp.doc(
+    tags=["Auth"],
+    summary="A screen's first open: exchange the token its link carried for one it keeps",
+    **SECURED,
+)
+def pair_device() -> Any:
+    from server.web.security import required_principal
+
+    required_principal()  # 401 without a valid token
+    return auth.pair_device(deps(), str(bearer_token()))
+
+
 @bp.get("/branches/<int:branch_id>/devices")
 @bp.output(s.DeviceOut(many=True))
 @bp.doc(**SECURED)

@@ -41,6 +41,7 @@ REQUESTS: dict[str, tuple[dict[str, Any], Any]] = {
     "GET /api/v1/branches/{branch_id}/devices": ({}, None),
     "POST /api/v1/branches/{branch_id}/devices": ({}, {"kind": "display", "name": "hall"}),
     "DELETE /api/v1/branches/{branch_id}/devices/{device_id}": ({}, None),
+    "POST /api/v1/devices/pair": ({}, None),
     "POST /api/v1/branches/{branch_id}/tickets": ({}, {"service_id": "{service_id}"}),
     "GET /api/v1/branches/{branch_id}/tickets": ({}, None),
     "GET /api/v1/tickets/{ticket_id}": ({}, None),

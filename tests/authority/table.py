@@ -39,6 +39,7 @@ HTTP: dict[str, str] = {
     "GET /api/v1/branches/{branch_id}/devices": "200 200 403 403 403 403 403 401 401 401",
     "POST /api/v1/branches/{branch_id}/devices": "201 201 403 403 403 403 403 401 401 401",
     "DELETE /api/v1/branches/{branch_id}/devices/{device_id}": "204 204 403 403 403 403 403 401 401 401",
+    "POST /api/v1/devices/pair": "403 403 403 403 403 201 201 401 401 401",
     "POST /api/v1/branches/{branch_id}/tickets": "201 201 403 201 403 201 403 401 401 401",
     "GET /api/v1/branches/{branch_id}/tickets": "200 200 403 200 403 403 403 401 401 401",
     "GET /api/v1/tickets/{ticket_id}": "200 200 403 200 403 403 403 401 404 401",
