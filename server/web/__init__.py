@@ -23,7 +23,7 @@ from server.settings import Settings
 from server.store.database import make_engine
 from server.store.outbox import OutboxRelay
 from server.store.uow import SqlStore
-from server.web import fanout
+from server.web import fanout, headers
 from server.web.context import Wiring
 from server.web.security import PrincipalCache
 
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         title="BranchQ",
         version="1",
         spec_path="/api/v1/openapi.json",
-        docs_path="/api/v1/docs",
+        docs_path=None,  # served by pages.api_docs: apiflask's page starts Swagger UI inline
     )
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     _register_web(app, wiring)
     socketio.init_app(app)
     fanout.install(socketio.server.eio, channels)
+    headers.install(app)  # outermost, so Socket.IO's responses carry them too
     _register_realtime(app, wiring)
     return app
 

@@ -13,6 +13,7 @@ import requests
 
 from server.services import booking_admin
 from server.settings import Settings
+from tests.browser.conftest import wait_until
 from tests.support.builders import ROOT, BranchFixture, build_branch
 from tests.support.live import LiveServer
 
@@ -85,8 +86,8 @@ def test_book_on_the_public_page_check_in_at_the_kiosk_and_get_called(
     code = page.inner_text("#code").strip()
     assert len(code) == 8
     # The QR code and the calendar file were fetched with the phone in a header, not a URL.
-    page.wait_for_function("document.getElementById('qr').naturalWidth > 0")
-    page.wait_for_function("document.getElementById('ics').href.startsWith('blob:')")
+    wait_until(page, "document.getElementById('qr').naturalWidth > 0")
+    wait_until(page, "document.getElementById('ics').href.startsWith('blob:')")
     assert not [url for url in urls if "13812345678" in url], urls
 
     page.goto(f"{server.url}/kiosk?device={branch.tokens['kiosk']}")
