@@ -7,7 +7,7 @@ from typing import Any
 from server.domain.hours import ALWAYS_OPEN
 from server.domain.records import Principal
 from server.services import setup
-from server.services.auth import new_token
+from server.services.auth import pairing_token
 from server.services.context import Deps
 
 DEMO_CODE = "DEMO"
@@ -37,7 +37,7 @@ def seed_demo(deps: Deps, base_url: str = "http://127.0.0.1:5000") -> dict[str, 
             if device.revoked:
                 continue
             uow.tokens.revoke_for_device(device.id)
-            token = new_token(uow, deps.clock(), device_id=device.id)
+            token = pairing_token(uow, deps.clock(), device.id)
             links[device.kind] = f"{base_url}/{device.kind}?device={token}"
     return {
         "branch_id": branch.id,

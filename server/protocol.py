@@ -39,6 +39,12 @@ def branch_room(branch_id: int) -> str:
     return f"branch:{branch_id}"
 
 
+def branch_of_room(room: str) -> int | None:
+    """The branch a room is for, or None for any other room."""
+    prefix, _, rest = room.partition(":")
+    return int(rest) if prefix == "branch" and rest.isdigit() else None
+
+
 def ticket_room(ticket_id: int) -> str:
     return f"ticket:{ticket_id}"
 

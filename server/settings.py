@@ -20,7 +20,7 @@ def _secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     path.write_text(key)
     path.chmod(0o600)
@@ -44,8 +44,9 @@ class Settings:
     # "espeak" (pyttsx3, else the espeak-ng command, else chime only) or "none" (chime only)
     speech_engine: str = "espeak"
     testing: bool = False
-    # how long a checked bearer token is trusted without asking the database again
-    principal_cache_seconds: float = 5.0
+    # how long a checked bearer token is trusted without asking the database again, should
+    # the announcement of its revocation be lost (revocation.py)
+    principal_cache_seconds: float = 1.0
     # live connections one client address may hold unauthenticated or as ticket holders (0: no cap);
     # a branch's Wi-Fi or a mobile carrier puts many phones behind one address
     max_connections_per_ip: int = 200
@@ -57,7 +58,8 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
         instance = _instance_dir()
-        instance.mkdir(parents=True, exist_ok=True)
+        # owner only: it holds the database, the secret key and the speech cache
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         env = os.environ
         mq = env.get("SOCKETIO_MESSAGE_QUEUE") or None
         settings = cls(

@@ -101,6 +101,8 @@ class Principal:
     role: str  # admin | manager | teller | kiosk | display
     branch_ids: tuple[int, ...]
     name: str = ""
+    # digest of the bearer token this principal presented, to tell "this session" from the others
+    session: str | None = None
 
     def can_see(self, branch_id: int) -> bool:
         return self.role == "admin" or branch_id in self.branch_ids

@@ -16,6 +16,7 @@ def create_admin(deps: Deps, username: str, password: str, *, reset: bool = Fals
             if found is None:
                 raise NotFound("user_not_found", f"no user {username!r}", "username")
             uow.users.update(found[0].id, {"password_hash": hash_password(password)})
+            uow.tokens.revoke_for_user(found[0].id)
             return f"password of {username} changed"
         if found is not None:
             raise Conflict("username_taken", f"user {username!r} exists; use --reset-password to change it", "username")

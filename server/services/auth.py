@@ -9,9 +9,12 @@ from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from server.domain.errors import Unauthorized
+from server.domain.errors import Forbidden, Unauthorized
 from server.domain.records import Principal
 from server.services.context import Deps
+
+# A pairing link (/kiosk?device=…) works once, within a day: its token ends up in logs.
+PAIRING_SECONDS = 24 * 3600
 
 # Compared against when the username is unknown, so both paths cost one hash check.
 _DUMMY_HASH = generate_password_hash("not-a-password")
@@ -70,13 +73,37 @@ def authenticate(deps: Deps, token: str) -> Principal:
             user = uow.users.get(row.user_id)
             if user is None or not user.active:
                 raise Unauthorized("invalid_token", "unknown or revoked token", None)
-            return Principal("user", user.id, user.role, tuple(user.branch_ids), user.username)
+            return Principal("user", user.id, user.role, tuple(user.branch_ids), user.username, row.digest)
         device = uow.devices.get(row.device_id)
         if device is None or device.revoked:
             raise Unauthorized("invalid_token", "unknown or revoked token", None)
-        return Principal("device", device.id, device.kind, (device.branch_id,), device.name)
+        return Principal("device", device.id, device.kind, (device.branch_id,), device.name, row.digest)
 
 
-def logout(deps: Deps, token: str) -> None:
+def logout(deps: Deps, token: str) -> tuple[str, int] | None:
+    """Revoke the token; the principal it stood for ("user" or "device", id), if any."""
     with deps.store.write() as uow:
-        uow.tokens.revoke(digest(token))
+        row = uow.tokens.lookup(digest(token))
+        if row is None:
+            return None
+        uow.tokens.revoke(row.digest)
+    return ("user", row.user_id) if row.user_id is not None else ("device", row.device_id)
+
+
+def pairing_token(uow: Any, now: datetime, device_id: int) -> str:
+    """For a screen's pairing link: exchanged on first open for a token kept by the screen."""
+    return new_token(uow, now, device_id=device_id, ttl=PAIRING_SECONDS)
+
+
+def pair_device(deps: Deps, token: str) -> dict[str, Any]:
+    """Exchange the token a link carried for a new one of the same device. A pairing token
+    is spent by it; a device's own token (older links) stays valid for its agent."""
+    principal = authenticate(deps, token)
+    if principal.kind != "device":
+        raise Forbidden("forbidden_role", "only a device token pairs a screen")
+    with deps.store.write() as uow:
+        row = uow.tokens.lookup(digest(token))
+        if row.expires_at is not None:
+            uow.tokens.revoke(row.digest)
+        new = new_token(uow, deps.clock(), device_id=principal.id)
+    return {"token": new, "device_id": principal.id, "kind": principal.role}

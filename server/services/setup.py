@@ -10,7 +10,7 @@ from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_hours
 from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
-from server.services.auth import hash_password, new_token
+from server.services.auth import hash_password, new_token, pairing_token
 from server.services.context import Deps, found, require
 from server.services.views import branch_view, counter_view, service_view
 
@@ -275,7 +275,18 @@ def update_user(deps: Deps, principal: Principal | None, user_id: int, data: dic
         if "active" in data:
             values["active"] = data["active"]
         user = uow.users.update(user_id, values)
+        _end_sessions_after(uow, who, user_id, data)
     return _user_view(user)
+
+
+def _end_sessions_after(uow: Any, who: Principal, user_id: int, data: dict[str, Any]) -> None:
+    """A new password ends the user's other sessions (the one setting it, if their own, stays);
+    deactivation ends all of them, so reactivating brings none back."""
+    if data.get("active") is False:
+        uow.tokens.revoke_for_user(user_id)
+    elif "password" in data:
+        own = who.kind == "user" and who.id == user_id
+        uow.tokens.revoke_for_user(user_id, keep=who.session if own else None)
 
 
 def list_users(deps: Deps, principal: Principal | None) -> list[dict[str, Any]]:
@@ -316,7 +327,8 @@ def create_device(deps: Deps, principal: Principal | None, branch_id: int, data:
             {"branch_id": branch_id, "kind": data["kind"], "name": data["name"], "created_at": now, "status": {}}
         )
         token = new_token(uow, now, device_id=device.id)
-    return _device_view(device) | {"token": token}
+        pair_url = f"/{device.kind}?device={pairing_token(uow, now, device.id)}"
+    return _device_view(device) | {"token": token, "pair_url": pair_url}
 
 
 def revoke_device(deps: Deps, principal: Principal | None, branch_id: int, device_id: int) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -18,6 +21,13 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
 
 
+def _create_private(path: Path) -> None:
+    """A new database file is readable by its owner only (0600); SQLite gives its -wal and
+    -shm files the same mode. An existing file keeps the mode it has."""
+    with contextlib.suppress(FileExistsError, FileNotFoundError):  # SQLite reports a missing folder
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def _sqlite_engine(url: str) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
     args = {"check_same_thread": False, "timeout": 30}
@@ -25,6 +35,8 @@ def _sqlite_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args=args, poolclass=StaticPool)
     else:
         engine = create_engine(url, connect_args=args, pool_size=16, max_overflow=32)
+        if engine.url.database:
+            _create_private(Path(engine.url.database))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -149,6 +149,13 @@ class Tokens(Repo):
     def revoke_for_device(self, device_id: int) -> None:
         self.conn.execute(update(K).where(K.c.device_id == device_id).values(revoked=True))
 
+    def revoke_for_user(self, user_id: int, *, keep: str | None = None) -> None:
+        """Every session of the user, except the one whose digest is ``keep``."""
+        query = update(K).where(K.c.user_id == user_id)
+        if keep is not None:
+            query = query.where(K.c.digest != keep)
+        self.conn.execute(query.values(revoked=True))
+
 
 class Events(Repo):
     def append(self, branch_id: int, name: str, payload: dict[str, Any], at: datetime) -> int:

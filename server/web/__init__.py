@@ -23,7 +23,7 @@ from server.settings import Settings
 from server.store.database import make_engine
 from server.store.outbox import OutboxRelay
 from server.store.uow import SqlStore
-from server.web import fanout
+from server.web import fanout, headers
 from server.web.context import Wiring
 from server.web.security import PrincipalCache
 
@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         title="BranchQ",
         version="1",
         spec_path="/api/v1/openapi.json",
-        docs_path="/api/v1/docs",
+        docs_path=None,  # served by pages.api_docs: apiflask's page starts Swagger UI inline
     )
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -134,6 +134,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     _register_web(app, wiring)
     socketio.init_app(app)
     fanout.install(socketio.server.eio, channels, mode)
+    headers.install(app)  # outermost, so Socket.IO's responses carry them too
     _register_realtime(app, wiring)
     return app
 
@@ -179,6 +180,7 @@ def _register_realtime(app: APIFlask, wiring: Wiring) -> None:
     from server.web.admission import Admission
     from server.web.holders import HolderUpdates
     from server.web.realtime import BranchNamespace
+    from server.web.revocation import Revocations
 
     settings = wiring.settings
     wiring.admission = Admission(
@@ -192,6 +194,8 @@ def _register_realtime(app: APIFlask, wiring: Wiring) -> None:
     wiring.socketio.on_namespace(namespace)
     wiring.holder_updates = HolderUpdates(wiring, namespace)
     app.extensions["branchq_namespace"] = namespace
+    cache = app.extensions["branchq_principals"]
+    app.extensions["branchq_revocations"] = Revocations(cache, namespace, wiring.settings.message_queue)
 
 
 def start_background(app: APIFlask) -> None:
@@ -200,6 +204,7 @@ def start_background(app: APIFlask) -> None:
     wiring.relay.start_pusher()
     wiring.socketio.start_background_task(wiring.holder_updates.run)
     wiring.socketio.start_background_task(wiring.admission.sweep_forever)
+    wiring.socketio.start_background_task(app.extensions["branchq_revocations"].listen)
     from server.scheduler import start_scheduler
 
     start_scheduler(wiring)

@@ -45,34 +45,38 @@ def book(body: dict[str, Any]) -> Any:
 
 @bp.get("/appointments/<code>")
 @bp.input(s.PhoneQuery, location="query", arg_name="query")
+@bp.input(s.PhoneHeader, location="headers", arg_name="headers")
 @bp.output(s.AppointmentOut)
 @bp.doc(summary="Look up a booking with its code and phone")
-def get_appointment(code: str, query: dict[str, Any]) -> Any:
-    return booking.get_appointment(deps(), code, query["phone"])
+def get_appointment(code: str, query: dict[str, Any], headers: dict[str, Any]) -> Any:
+    return booking.get_appointment(deps(), code, holder_phone(query, headers))
 
 
 @bp.delete("/appointments/<code>")
 @bp.input(s.PhoneQuery, location="query", arg_name="query")
+@bp.input(s.PhoneHeader, location="headers", arg_name="headers")
 @bp.output(s.AppointmentOut)
 @bp.doc(summary="Cancel a booking (code and phone)")
-def cancel_appointment(code: str, query: dict[str, Any]) -> Any:
-    return booking.cancel(deps(), code, query["phone"])
+def cancel_appointment(code: str, query: dict[str, Any], headers: dict[str, Any]) -> Any:
+    return booking.cancel(deps(), code, holder_phone(query, headers))
 
 
 @bp.patch("/appointments/<code>")
 @bp.input(s.PhoneQuery, location="query", arg_name="query")
+@bp.input(s.PhoneHeader, location="headers", arg_name="headers")
 @bp.input(s.RescheduleIn, arg_name="body")
 @bp.output(s.AppointmentOut)
 @bp.doc(summary="Move a booking to another slot (code and phone)")
-def reschedule_appointment(code: str, query: dict[str, Any], body: dict[str, Any]) -> Any:
-    return booking.reschedule(deps(), code, query["phone"], body["start"])
+def reschedule_appointment(code: str, query: dict[str, Any], headers: dict[str, Any], body: dict[str, Any]) -> Any:
+    return booking.reschedule(deps(), code, holder_phone(query, headers), body["start"])
 
 
 @bp.get("/appointments/<code>.ics")
 @bp.input(s.PhoneQuery, location="query", arg_name="query")
+@bp.input(s.PhoneHeader, location="headers", arg_name="headers")
 @bp.doc(summary="The booking as an iCalendar file", responses={200: "text/calendar"})
-def appointment_ics(code: str, query: dict[str, Any]) -> Any:
-    entry = booking.calendar_entry(deps(), code, query["phone"])
+def appointment_ics(code: str, query: dict[str, Any], headers: dict[str, Any]) -> Any:
+    entry = booking.calendar_entry(deps(), code, holder_phone(query, headers))
     calendar = Calendar()
     calendar.add("prodid", "-//BranchQ//booking//EN")
     calendar.add("version", "2.0")
@@ -84,15 +88,16 @@ def appointment_ics(code: str, query: dict[str, Any]) -> Any:
     event.add("dtstamp", deps().clock())
     event.add("status", "CANCELLED" if entry["status"] == "cancelled" else "CONFIRMED")
     calendar.add_component(event)
-    headers = {"Content-Disposition": f'attachment; filename="booking-{entry["code"]}.ics"'}
-    return Response(calendar.to_ical(), mimetype="text/calendar", headers=headers)
+    download = {"Content-Disposition": f'attachment; filename="booking-{entry["code"]}.ics"'}
+    return Response(calendar.to_ical(), mimetype="text/calendar", headers=download)
 
 
 @bp.get("/appointments/<code>/qr.svg")
 @bp.input(s.PhoneQuery, location="query", arg_name="query")
+@bp.input(s.PhoneHeader, location="headers", arg_name="headers")
 @bp.doc(summary="The booking code as a QR code (SVG), for the kiosk's scanner", responses={200: "image/svg+xml"})
-def appointment_qr(code: str, query: dict[str, Any]) -> Any:
-    entry = booking.get_appointment(deps(), code, query["phone"])
+def appointment_qr(code: str, query: dict[str, Any], headers: dict[str, Any]) -> Any:
+    entry = booking.get_appointment(deps(), code, holder_phone(query, headers))
     out = io.BytesIO()
     segno.make(entry["code"], error="m").save(out, kind="svg", scale=8, border=2, title=entry["code"])
     return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
@@ -183,6 +188,16 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput("invalid_date", "day must be YYYY-MM-DD", "day") from None
+
+
+def holder_phone(query: dict[str, Any], headers: dict[str, Any]) -> str:
+    """The booking's phone: from the X-Phone header, or the query string of older links."""
+    from server.domain.errors import InvalidInput
+
+    phone = headers.get("phone") or query.get("phone")
+    if not phone:
+        raise InvalidInput("phone_required", "send the booking's phone in the X-Phone header", "phone")
+    return str(phone)
 
 
 def _with_token() -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from server.services import tickets
 from server.web import schemas as s
 from server.web.context import deps, wiring
-from server.web.security import current_principal
+from server.web.security import required_principal
 
 bp = APIBlueprint("misc", __name__, tag="System")
 AUDIO_RESPONSE: Any = {200: {"description": "audio/wav", "content": {"audio/wav": {}}}}
@@ -90,6 +90,7 @@ def _wav(texts: dict[str, str], languages: list[str]) -> Response:
 @bp.output({}, status_code=202)
 @bp.doc(tags=["Walk-in queue"], security="BearerAuth", summary="Send the ticket to its kiosk's printer again")
 def reprint(ticket_id: int) -> Any:
-    view = tickets.get_ticket(deps(), current_principal(), ticket_id, None)
+    # staff only: without a token this is 401, not the holder's "no such ticket"
+    view = tickets.get_ticket(deps(), required_principal(), ticket_id, None)
     wiring().print_jobs.send_for_ticket(ticket_id, view)
     return ""

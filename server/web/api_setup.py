@@ -9,7 +9,7 @@ from apiflask import APIBlueprint
 from server.services import auth, setup
 from server.web import schemas as s
 from server.web.context import deps
-from server.web.security import bearer_token, current_principal, forget_cached_tokens
+from server.web.security import announce_change, bearer_token, current_principal
 
 bp = APIBlueprint("setup", __name__, url_prefix="/api/v1", tag="Setup")
 SECURED: dict[str, Any] = {"security": "BearerAuth"}
@@ -27,9 +27,8 @@ def login(body: dict[str, Any]) -> Any:
 @bp.output({}, status_code=204)
 @bp.doc(tags=["Auth"], **SECURED)
 def logout() -> Any:
-    if token := bearer_token():
-        auth.logout(deps(), token)
-        forget_cached_tokens()
+    if (token := bearer_token()) and (owner := auth.logout(deps(), token)):
+        announce_change(*owner)
     return ""
 
 
@@ -175,7 +174,9 @@ def get_user(user_id: int) -> Any:
 @bp.output(s.UserOut)
 @bp.doc(**SECURED)
 def patch_user(user_id: int, body: dict[str, Any]) -> Any:
-    return setup.update_user(deps(), current_principal(), user_id, body)
+    user = setup.update_user(deps(), current_principal(), user_id, body)
+    announce_change("user", user_id)
+    return user
 
 
 @bp.post("/branches/<int:branch_id>/devices")
@@ -184,6 +185,20 @@ def patch_user(user_id: int, body: dict[str, Any]) -> Any:
 @bp.doc(**SECURED)
 def create_device(branch_id: int, body: dict[str, Any]) -> Any:
     return setup.create_device(deps(), current_principal(), branch_id, body)
+
+
+@bp.post("/devices/pair")
+@bp.output(s.PairOut, status_code=201)
+@bp.doc(
+    tags=["Auth"],
+    summary="A screen's first open: exchange the token its link carried for one it keeps",
+    **SECURED,
+)
+def pair_device() -> Any:
+    from server.web.security import required_principal
+
+    required_principal()  # 401 without a valid token
+    return auth.pair_device(deps(), str(bearer_token()))
 
 
 @bp.get("/branches/<int:branch_id>/devices")
@@ -198,5 +213,5 @@ def list_devices(branch_id: int) -> Any:
 @bp.doc(**SECURED)
 def revoke_device(branch_id: int, device_id: int) -> Any:
     setup.revoke_device(deps(), current_principal(), branch_id, device_id)
-    forget_cached_tokens()
+    announce_change("device", device_id)
     return ""

@@ -16,6 +16,12 @@ def index() -> Any:
     return render_template("index.html")
 
 
+@bp.get("/api/v1/docs")
+def api_docs() -> Any:
+    """Swagger UI, vendored (static/vendor/swagger-ui), started by a static script."""
+    return render_template("api_docs.html")
+
+
 @bp.get("/track/<int:ticket_id>")
 def track(ticket_id: int) -> Any:
     return render_template("track.html", ticket_id=ticket_id)

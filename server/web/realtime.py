@@ -6,11 +6,11 @@ import logging
 import threading
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_socketio import Namespace, join_room
 
 from server import protocol
-from server.domain.errors import DomainError
+from server.domain.errors import DomainError, Unauthorized
 from server.domain.records import Principal
 from server.services import auth, queue, tickets
 from server.web.context import Wiring
@@ -34,6 +34,9 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         super().__init__(protocol.NAMESPACE)
         self.wiring = wiring
         self.principals: dict[str, Principal] = {}
+        # sid -> the token it connected with; (kind, id) -> its sids: re-checked on revocation
+        self.tokens: dict[str, str] = {}
+        self.sids_of: dict[tuple[str, int], set[str]] = {}
         # ticket id -> sids of holders connected to this process
         self.holders: dict[int, set[str]] = {}
         self.lock = threading.Lock()
@@ -58,14 +61,15 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
                     log.info("socket refused: too many ticket holders from one address")
                     return False
                 return self._connect_holder(data)
-            principal = auth.authenticate(self.wiring.deps, str(data.get("token", "")))
+            token = str(data.get("token", ""))
+            principal = auth.authenticate(self.wiring.deps, token)
         except DomainError as error:
             log.info("socket refused: %s", error.message)
             return False
         if not admission.join_credential(self._eio_sid(), f"{principal.kind}:{principal.id}"):
             log.info("socket refused: %s %s holds too many connections", principal.kind, principal.id)
             return False
-        self.principals[_sid()] = principal
+        self._remember(_sid(), token, principal)
         if principal.kind == "device":
             join_room(protocol.device_room(principal.id))
         return True
@@ -85,12 +89,70 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
 
     def on_disconnect(self, *args: Any) -> None:
         sid = _sid()
-        self.principals.pop(sid, None)
+        self._forget(sid)
         with self.lock:
             for ticket_id in [t for t, sids in self.holders.items() if sid in sids]:
                 self.holders[ticket_id].discard(sid)
                 if not self.holders[ticket_id]:
                     del self.holders[ticket_id]
+
+    # --- who holds each socket ----------------------------------------------------------
+    def _remember(self, sid: str, token: str, principal: Principal) -> None:
+        with self.lock:
+            self.principals[sid], self.tokens[sid] = principal, token
+            self.sids_of.setdefault((principal.kind, principal.id), set()).add(sid)
+
+    def _forget(self, sid: str) -> None:
+        with self.lock:
+            principal = self.principals.pop(sid, None)
+            self.tokens.pop(sid, None)
+            if principal is not None:
+                sids = self.sids_of.get((principal.kind, principal.id), set())
+                sids.discard(sid)
+                if not sids:
+                    self.sids_of.pop((principal.kind, principal.id), None)
+
+    def recheck_principal(self, kind: str, principal_id: int) -> None:
+        """A credential changed: drop this process's sockets whose token no longer works,
+        and take those whose principal now sees fewer branches out of the others' rooms."""
+        with self.lock:
+            held = [(sid, self.tokens[sid]) for sid in self.sids_of.get((kind, principal_id), ())]
+        for sid, token in held:
+            try:
+                principal = auth.authenticate(self.wiring.deps, token)
+            except Unauthorized:
+                self._drop(sid)
+                continue
+            with self.lock:
+                if sid in self.principals:
+                    self.principals[sid] = principal
+            self._leave_unseen_rooms(sid, principal)
+
+    def _leave_unseen_rooms(self, sid: str, principal: Principal) -> None:
+        server = self.socketio.server
+        for room in server.rooms(sid, namespace=self.namespace):
+            branch_id = protocol.branch_of_room(room)
+            if branch_id is not None and not principal.can_see(branch_id):
+                server.leave_room(sid, room, namespace=self.namespace)
+
+    def _drop(self, sid: str) -> None:
+        log.info("socket %s disconnected: its credential was revoked", sid)
+        self._forget(sid)
+        self.socketio.server.disconnect(sid, namespace=self.namespace, ignore_queue=True)
+
+    def _caller(self) -> Principal | None:
+        """The socket's principal, checked again (through the short-lived token cache) on
+        every event, so a revocation whose announcement was lost still bites here."""
+        sid = _sid()
+        token = self.tokens.get(sid)
+        if token is None:
+            return None
+        try:
+            principal: Principal = current_app.extensions["branchq_principals"].authenticate(self.wiring.deps, token)
+        except Unauthorized:
+            self._drop(sid)
+            raise
+        return principal
 
     # --- branch subscriptions ---------------------------------------------------------
     def on_subscribe(self, data: Any) -> dict[str, Any]:
@@ -121,7 +183,7 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         except (AttributeError, TypeError, ValueError):
             return error_body("validation_error", "branch_id must be an integer", "branch_id")
         try:
-            return run(self.principals.get(_sid()), branch_id)  # type: ignore[no-any-return]
+            return run(self._caller(), branch_id)  # type: ignore[no-any-return]
         except DomainError as error:
             return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
 
@@ -136,9 +198,12 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         return self._device_report("print_result", data)
 
     def _device_report(self, kind: str, data: Any) -> dict[str, Any]:
-        principal = self.principals.get(_sid())
+        try:
+            principal = self._caller()
+        except Unauthorized as error:
+            return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
         if principal is None or principal.kind != "device":
-            return error_body("forbidden", "device reports come from devices", None)
+            return error_body("forbidden", "device reports come from devices", None) | {"status": 403}
         if not isinstance(data, dict):
             return error_body("validation_error", "a report is an object", None)
         from server.services import devices

@@ -188,7 +188,14 @@ class DeviceOut(Schema):
     name = String()
     revoked = Boolean()
     status = Dict()
-    token = String(metadata={"description": "shown once, at creation"})
+    token = String(metadata={"description": "shown once, at creation: for the device's agent"})
+    pair_url = String(metadata={"description": "shown once: opens the screen and pairs it (works once, within 24 h)"})
+
+
+class PairOut(Schema):
+    token = String(metadata={"description": "the screen's own token, to keep (not in a URL)"})
+    device_id = Integer()
+    kind = String()
 
 
 class TicketIn(Schema):

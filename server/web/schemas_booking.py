@@ -34,7 +34,14 @@ class AppointmentIn(Schema):
 
 
 class PhoneQuery(Schema):
-    phone = String(required=True, validate=Length(1, 32))
+    phone = String(
+        validate=Length(1, 32),
+        metadata={"description": "kept for old links; send X-Phone instead (a query string ends up in logs)"},
+    )
+
+
+class PhoneHeader(Schema):
+    phone = String(data_key="X-Phone", validate=Length(1, 32), metadata={"description": "the booking's phone"})
 
 
 class RescheduleIn(Schema):

@@ -10,6 +10,7 @@ from flask import current_app, g, request
 from server.domain.errors import Unauthorized
 from server.domain.records import Principal
 from server.services import auth as auth_service
+from server.services.context import Deps
 from server.web.context import deps
 
 
@@ -21,13 +22,14 @@ def bearer_token() -> str | None:
 
 
 class PrincipalCache:
-    """Recently checked tokens, for a few seconds: a kiosk or teller sends many requests.
+    """Recently checked tokens, for a moment: a kiosk or teller sends many requests.
 
-    Revocation and logout in this process take effect at once (``forget``); other
-    processes notice within ``ttl`` seconds.
+    A change to a credential drops its principal's entries at once in every process
+    (``forget_principal``, see revocation.py); ``ttl`` bounds how long an entry lives
+    should that announcement be lost.
     """
 
-    def __init__(self, ttl: float = 5.0) -> None:
+    def __init__(self, ttl: float = 1.0) -> None:
         self.ttl = ttl
         self._entries: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
@@ -45,9 +47,17 @@ class PrincipalCache:
                 self._entries.clear()
             self._entries[token] = (time.monotonic() + self.ttl, principal)
 
-    def forget_all(self) -> None:
+    def forget_principal(self, kind: str, principal_id: int) -> None:
         with self._lock:
-            self._entries.clear()
+            for token in [t for t, (_, p) in self._entries.items() if p.kind == kind and p.id == principal_id]:
+                del self._entries[token]
+
+    def authenticate(self, deps: Deps, token: str) -> Principal:
+        principal = self.get(token)
+        if principal is None:
+            principal = auth_service.authenticate(deps, token)
+            self.put(token, principal)
+        return principal
 
 
 def current_principal() -> Principal | None:
@@ -61,11 +71,7 @@ def current_principal() -> Principal | None:
 
 def _authenticate(token: str) -> Principal:
     cache: PrincipalCache = current_app.extensions["branchq_principals"]
-    principal = cache.get(token)
-    if principal is None:
-        principal = auth_service.authenticate(deps(), token)
-        cache.put(token, principal)
-    return principal
+    return cache.authenticate(deps(), token)
 
 
 def required_principal() -> Principal:
@@ -75,7 +81,6 @@ def required_principal() -> Principal:
     return principal
 
 
-def forget_cached_tokens() -> None:
-    """After a logout or a revocation: this process asks the database again."""
-    cache: PrincipalCache = current_app.extensions["branchq_principals"]
-    cache.forget_all()
+def announce_change(kind: str, principal_id: int) -> None:
+    """After a change to a credential committed: every process forgets and re-checks it."""
+    current_app.extensions["branchq_revocations"].announce(kind, principal_id)

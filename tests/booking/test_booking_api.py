@@ -37,7 +37,8 @@ def test_booking_returns_a_code_and_takes_a_place(client: Any, bookable: BranchF
     assert body["status"] == "booked"
     assert body["start"] == "2026-11-24T09:10:00+08:00" and body["end"] == "2026-11-24T09:20:00+08:00"
     assert len(body["code"]) == 8 and body["phone"] == "+8613812345678"
-    assert body["ics_url"].startswith(f"/api/v1/appointments/{body['code']}.ics?phone=%2B86")
+    assert body["ics_url"] == f"/api/v1/appointments/{body['code']}.ics"  # no phone in a URL
+    assert body["qr_url"] == f"/api/v1/appointments/{body['code']}/qr.svg"
     assert slots(client, bookable).json[1]["available"] == 1
 
 
@@ -69,14 +70,31 @@ def test_look_up_reschedule_and_cancel_need_code_and_phone(client: Any, bookable
     assert again.status_code == 409 and again.json["error"]["code"] == "appointment_not_booked"
 
 
+def test_the_phone_travels_in_a_header_and_old_links_with_it_in_the_query_still_work(
+    client: Any, bookable: BranchFixture
+) -> None:
+    code = book(client, bookable, "2026-11-24T09:10:00+08:00").json["code"]
+    url = f"/api/v1/appointments/{code}"
+    assert client.get(url, headers={"X-Phone": PHONE}).json["code"] == code
+    assert client.get(url, headers={"X-Phone": "13912345678"}).status_code == 404
+    assert client.get(url, query_string={"phone": PHONE}).json["code"] == code
+    for route in (url, f"{url}.ics", f"{url}/qr.svg"):
+        missing = client.get(route)
+        assert missing.status_code == 422
+        assert missing.json["error"]["code"] == "phone_required" and missing.json["error"]["field"] == "phone"
+    moved = client.patch(url, headers={"X-Phone": PHONE}, json={"start": "2026-11-24T14:00:00+08:00"})
+    assert moved.status_code == 200 and moved.json["start"] == "2026-11-24T14:00:00+08:00"
+    assert client.delete(url, headers={"X-Phone": PHONE}).json["status"] == "cancelled"
+
+
 def test_the_calendar_file_and_the_qr_code(client: Any, bookable: BranchFixture) -> None:
     created = book(client, bookable, "2026-11-24T09:10:00+08:00").json
-    ics = client.get(created["ics_url"])
+    ics = client.get(created["ics_url"], headers={"X-Phone": PHONE})
     assert ics.status_code == 200 and ics.mimetype == "text/calendar"
     event = Calendar.from_ical(ics.data).walk("VEVENT")[0]
     assert event.decoded("dtstart").isoformat() == "2026-11-24T01:10:00+00:00"
     assert created["code"] in str(event.get("description"))
-    qr = client.get(created["qr_url"])
+    qr = client.get(created["qr_url"], headers={"X-Phone": PHONE})
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,12 +117,22 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+def wait_until(page: Any, expression: str, timeout: float = WAIT_MS) -> None:
+    """Poll ``expression`` from here: Playwright's in-page polling evaluates a string, which
+    the pages' Content-Security-Policy (no eval) refuses."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout} ms: {expression}")
+        page.wait_for_timeout(50)
+
+
 def switch_language(page: Any, lang: str) -> None:
     """Press the page's language toggle until the page speaks ``lang``."""
     expected = "zh-CN" if lang == "zh" else "en"
     if page.evaluate("document.documentElement.lang") != expected:
         page.click("#lang")
-    page.wait_for_function(f"document.documentElement.lang === '{expected}'")
+    wait_until(page, f"document.documentElement.lang === '{expected}'")
 
 
 def staff_login(page: Any, username: str, password: str) -> None:

@@ -11,7 +11,7 @@ import requests
 
 from kiosk.agent import KioskAgent
 from kiosk.printers import EscposTicketPrinter
-from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language
+from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language, wait_until
 from tests.devices.support import wait_for
 from tests.support.builders import PASSWORD
 
@@ -99,7 +99,7 @@ def test_an_offline_printer_leaves_the_ticket_and_its_qr_on_the_kiosk_with_a_not
     )
     repaired.start()
     try:
-        kiosk.wait_for_function("localStorage.getItem('branchq.kiosk.printer_bad') === '0'")
+        wait_until(kiosk, "localStorage.getItem('branchq.kiosk.printer_bad') === '0'")
         kiosk.click(f"button.service[data-service='{site.branch.services['B']}']")
         kiosk.wait_for_selector("#t-printing:not([hidden])")
         assert kiosk.locator("#t-printer").is_hidden()

@@ -16,7 +16,7 @@ import requests
 from kiosk.agent import KioskAgent
 from kiosk.printers import EscposTicketPrinter
 from server.settings import Settings
-from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language
+from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language, wait_until
 from tests.devices.support import wait_for
 from tests.support.builders import PASSWORD
 
@@ -90,7 +90,7 @@ def test_a_ticket_taken_at_the_kiosk_is_printed_called_announced_and_followed_on
     display.wait_for_selector("#now.flash")
     screenshot(display, "display-zh")
     assert 2.0 < wav_seconds(requests.get(response.url, timeout=10).content) < 20.0  # chime, then zh and en speech
-    display.wait_for_function("window.branchq.voice.played.length === 1", timeout=20_000)
+    wait_until(display, "window.branchq.voice.played.length === 1", timeout=20_000)
     assert display.evaluate("window.branchq.voice.played[0].ok")
     screenshot(counter, "counter-zh")
 

@@ -29,10 +29,11 @@
     $("message").className = error ? "error" : "";
   }
 
-  async function api(method, url, body) {
-    const response = await fetch(url, {
-      method, headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined,
-    });
+  // The phone goes in a header, never in a URL (URLs end up in logs).
+  async function api(method, url, body, phone) {
+    const headers = body ? { "Content-Type": "application/json" } : {};
+    if (phone) headers["X-Phone"] = phone;
+    const response = await fetch(url, { method, headers, body: body ? JSON.stringify(body) : undefined });
     const data = response.status === 204 ? null : await response.json();
     if (!response.ok) throw new Error((data && data.error && data.error.message) || response.statusText);
     return data;
@@ -119,8 +120,8 @@
     $("done").hidden = false;
     $("code").textContent = booking.code;
     $("when").textContent = `${name(booking.branch.name)} · ${name(booking.service.name)} · ${booking.start.slice(0, 10)} ${clock(booking.start)}`;
-    $("qr").src = booking.qr_url;
-    $("ics").href = booking.ics_url;
+    holderFile(booking.qr_url, state.phone).then((url) => { $("qr").src = url; });
+    holderFile(booking.ics_url, state.phone).then((url) => { $("ics").href = url; });
     $("done").scrollIntoView({ behavior: "smooth" });
   }
 
@@ -133,7 +134,13 @@
     } catch (error) { say(error.message, true); }
   }
 
-  const holderUrl = () => `/api/v1/appointments/${encodeURIComponent($("m-code").value.trim())}?phone=${encodeURIComponent($("m-phone").value.trim())}`;
+  /** The QR image or calendar file of a booking, as a local object URL (fetched with X-Phone). */
+  async function holderFile(url, phone) {
+    const response = await fetch(url, { headers: { "X-Phone": phone } });
+    return response.ok ? URL.createObjectURL(await response.blob()) : "";
+  }
+
+  const holderUrl = () => `/api/v1/appointments/${encodeURIComponent($("m-code").value.trim())}`;
 
   function showFound(booking) {
     $("found").hidden = false;
@@ -143,7 +150,7 @@
 
   async function holder(method, body, done) {
     try {
-      const booking = await api(method, holderUrl(), body);
+      const booking = await api(method, holderUrl(), body, $("m-phone").value.trim());
       showFound(booking);
       say(done ? t(done) : "");
       if (done) loadSlots();

@@ -87,18 +87,28 @@ export function errorText(result) {
   return result?.data?.error?.message || t("error.generic", { status: result?.status ?? "" });
 }
 
-/** `?device=TOKEN` on first open binds the screen; the token is then kept in localStorage. */
-export function deviceToken(kind) {
-  const key = `branchq.device.${kind}`;
+/**
+ * `?device=TOKEN` on first open pairs the screen: the link's token (which proxies and browser
+ * history have seen) is exchanged for one kept in localStorage, and the URL is cleaned.
+ */
+export async function deviceToken(kind) {
   const params = new URLSearchParams(location.search);
   const fromUrl = params.get("device");
   if (fromUrl) {
-    localStorage.setItem(key, fromUrl);
     params.delete("device");
     const query = params.toString();
     history.replaceState(null, "", location.pathname + (query ? `?${query}` : ""));
+    if (!(await pairDevice(kind, fromUrl))) return fromUrl; // shown as "invalid" by the caller
   }
-  return localStorage.getItem(key);
+  return localStorage.getItem(`branchq.device.${kind}`);
+}
+
+/** Exchange a pairing (or device) token for the screen's own; true when it worked. */
+export async function pairDevice(kind, token) {
+  const paired = await api("/api/v1/devices/pair", { method: "POST", token }).catch(() => null);
+  if (paired?.status !== 201 || paired.data.kind !== kind) return false;
+  localStorage.setItem(`branchq.device.${kind}`, paired.data.token);
+  return true;
 }
 
 export function forgetDevice(kind) {

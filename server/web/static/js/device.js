@@ -1,6 +1,7 @@
 // Start-up shared by the device screens (kiosk, display): language, clock, pairing, branch.
 import {
-  $, api, clockText, deviceContext, deviceToken, forgetDevice, langToggle, loadI18n, onLangChange, pick, show, t,
+  $, api, clockText, deviceContext, deviceToken, forgetDevice, langToggle, loadI18n, onLangChange, pairDevice, pick,
+  show, t,
 } from "./common.js";
 
 /** Resolves to {token, device, branch} once paired; shows the pairing screen (never an error page) otherwise. */
@@ -9,7 +10,7 @@ export async function startDevicePage(kind) {
   await loadI18n(langKey);
   langToggle($("#lang"), langKey);
   tickClock($("#clock"));
-  const token = deviceToken(kind);
+  const token = await deviceToken(kind);
   const context = token ? await deviceContext(token).catch(() => null) : null;
   if (!context) {
     if (token) $("#pair-error").textContent = t("pair.invalid");
@@ -29,13 +30,12 @@ function showPairing(kind) {
   $("#pair-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const token = $("#pair-token").value.trim();
-    const context = await deviceContext(token).catch(() => null);
-    if (!context || context.device.role !== kind) {
+    if (!(await pairDevice(kind, token))) {
       $("#pair-error").textContent = t("pair.invalid");
       show($("#pair-error"), true);
       return;
     }
-    location.replace(`${location.pathname}?device=${encodeURIComponent(token)}`);
+    location.reload();
   });
   forgetDevice(kind);
 }
