@@ -46,6 +46,8 @@ class Settings:
     testing: bool = False
     # how long a checked bearer token is trusted without asking the database again
     principal_cache_seconds: float = 5.0
+    # seconds a write waits for the database's lock before answering 503 database_busy
+    db_busy_timeout: float = 5.0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -64,5 +66,6 @@ class Settings:
             public_base_url=env.get("BRANCHQ_PUBLIC_URL", ""),
             speech_cache_dir=Path(env["BRANCHQ_SPEECH_CACHE"]) if env.get("BRANCHQ_SPEECH_CACHE") else None,
             speech_engine=env.get("BRANCHQ_SPEECH_ENGINE", "espeak"),
+            db_busy_timeout=float(env.get("BRANCHQ_DB_BUSY_TIMEOUT", 5.0)),
         )
         return replace(settings, **overrides)

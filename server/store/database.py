@@ -9,18 +9,30 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
 
+# How long a write waits for another's lock (SQLite) or for a free pooled connection before
+# the request is answered 503 database_busy; BRANCHQ_DB_BUSY_TIMEOUT sets it.
+DEFAULT_BUSY_TIMEOUT = 5.0
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+
+def make_engine(url: str, *, pool_size: int = 10, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, busy_timeout)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    # pre-ping: connections broken by a PostgreSQL restart are replaced, not handed out
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=20,
+        pool_pre_ping=True,
+        pool_timeout=busy_timeout,
+        connect_args={"connect_timeout": max(1, round(busy_timeout))},
+    )
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
-    args = {"check_same_thread": False, "timeout": 30}
+    args = {"check_same_thread": False, "timeout": busy_timeout}
     if memory:
         engine = create_engine(url, connect_args=args, poolclass=StaticPool)
     else:
@@ -36,7 +48,7 @@ def _sqlite_engine(url: str) -> Engine:
         # Checkpoints fsync the database file: the serving process runs them in the background
         # (SqlStore.checkpoint); this bound only matters for processes that never do.
         cursor.execute("PRAGMA wal_autocheckpoint=20000")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

@@ -318,7 +318,8 @@ class PromptQuery(Schema):
 
 
 class HealthOut(Schema):
-    status = String()
-    db = String()
-    message_queue = String()
+    status = String(metadata={"description": "ok | degraded (Redis away, still serving) | unavailable (database)"})
+    db = String(metadata={"description": "ok | unavailable | busy | full"})
+    message_queue = String(metadata={"description": "ok | unavailable | off (one process, no Redis)"})
+    rate_limit = String(metadata={"description": "ok | fallback (Redis away: counted in this process)"})
     websockets = Integer(metadata={"description": "open websocket connections on this process, written to directly"})
