@@ -54,6 +54,8 @@ class Settings:
     max_connections_per_credential: int = 20
     # seconds a new connection has to join the namespace before it is closed
     join_timeout_seconds: float = 10.0
+    # seconds a write waits for the database's lock before answering 503 database_busy
+    db_busy_timeout: float = 5.0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -76,5 +78,6 @@ class Settings:
             max_connections_per_ip=int(env.get("BRANCHQ_MAX_CONNECTIONS_PER_IP", 200)),
             max_connections_per_credential=int(env.get("BRANCHQ_MAX_CONNECTIONS_PER_TOKEN", 20)),
             join_timeout_seconds=float(env.get("BRANCHQ_JOIN_TIMEOUT", 10)),
+            db_busy_timeout=float(env.get("BRANCHQ_DB_BUSY_TIMEOUT", 5.0)),
         )
         return replace(settings, **overrides)

@@ -22,9 +22,9 @@ BATCH = 500
 
 def mark_no_shows(deps: Deps) -> int:
     """Bookings never checked in by the end of their grace become no-shows; their places are freed."""
-    now = deps.clock()
     count = 0
     with deps.store.write() as uow:
+        now = deps.clock()  # inside the transaction: after SQLite's write lock is held
         rules_cache: dict[int, Any] = {}
         for appointment in uow.appointments.booked_starting(None, now, BATCH):
             if appointment.service_id not in rules_cache:

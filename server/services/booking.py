@@ -13,7 +13,7 @@ from server.domain.notices import NoticeKind
 from server.domain.records import Branch, Service
 from server.domain.secret_match import same_secret
 from server.domain.slots import BookingRules, Slot, check_bookable_day, day_slots
-from server.services.context import Deps, found
+from server.services.context import Deps, changed_at, found
 from server.services.notifications import enqueue
 from server.services.views import iso
 
@@ -113,9 +113,9 @@ def book(deps: Deps, data: dict[str, Any]) -> dict[str, Any]:
     language = data.get("language", "zh")
     if language not in LANGUAGES:
         raise InvalidInput("invalid_language", "language must be zh or en", "language")
-    now = deps.clock()
     with deps.store.write() as uow:
         branch, service = branch_and_service(uow, data["branch_id"], data["service_id"])
+        now = changed_at(deps, uow, branch.id)
         rules = rules_for(uow, service)
         slot = _slot_at(uow, branch, service, rules, data["start"], now)
         day = slot.start.astimezone(ZoneInfo(branch.timezone)).date()
@@ -161,9 +161,9 @@ def get_appointment(deps: Deps, code: str, phone: str) -> dict[str, Any]:
 
 
 def cancel(deps: Deps, code: str, phone: str) -> dict[str, Any]:
-    now = deps.clock()
     with deps.store.write() as uow:
         appointment = holder_appointment(uow, code, phone)
+        now = changed_at(deps, uow, appointment.branch_id)
         changed = uow.appointments.transition(
             appointment.id,
             (AppointmentStatus.BOOKED,),
@@ -179,9 +179,9 @@ def cancel(deps: Deps, code: str, phone: str) -> dict[str, Any]:
 
 def reschedule(deps: Deps, code: str, phone: str, start: datetime) -> dict[str, Any]:
     """Move to another slot of the same service: the new place is taken before the old is freed."""
-    now = deps.clock()
     with deps.store.write() as uow:
         appointment = holder_appointment(uow, code, phone)
+        now = changed_at(deps, uow, appointment.branch_id)
         if appointment.status is not AppointmentStatus.BOOKED:
             raise Conflict("appointment_not_booked", f"this booking is {appointment.status.value}", "code")
         branch, service = branch_and_service(uow, appointment.branch_id, appointment.service_id)

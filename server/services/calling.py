@@ -12,7 +12,7 @@ from server.domain.classes import CounterStatus, TicketStatus
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.policy import PolicyKind, pick_next, reason_for
 from server.domain.records import Branch, Counter, Principal, Ticket
-from server.services.context import STAFF_ROLES, Deps, found, require
+from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found, require
 from server.services.views import brief, counter_view, ticket_view
 
 # A claim can lose a race with another teller on PostgreSQL; pick again a few times.
@@ -55,14 +55,18 @@ def _load_counter(uow: Any, principal: Principal | None, counter_id: int) -> Cou
 
 def set_counter_status(deps: Deps, principal: Principal | None, counter_id: int, status: str) -> dict[str, Any]:
     """open / pause / close. Closing with a ticket still called or in service is refused."""
-    now = deps.clock()
     with deps.store.write() as uow:
         counter = _load_counter(uow, principal, counter_id)
+        now = changed_at(deps, uow, counter.branch_id)
         new = CounterStatus(status)
         if new is CounterStatus.CLOSED and uow.tickets.current_at_counter(counter_id):
             raise Conflict("counter_busy", "finish, transfer or mark no-show the current ticket first", None)
+        before = counter.status.value
         counter = uow.counters.update(counter_id, {"status": new.value})
         branch = uow.branches.get(counter.branch_id)
+        if before != new.value:
+            detail = {"counter_id": counter_id, "number": counter.number, "from": before, "to": new.value}
+            audit(uow, branch.id, principal, now, "counter_status", detail)
         uow.emit(branch.id, protocol.COUNTER_CHANGED, {"counter": counter_view(counter)}, now)
     deps.commit_and_publish(uow)
     return counter_view(counter)
@@ -93,9 +97,9 @@ def _ensure_can_call(uow: Any, counter: Counter) -> None:
 
 def call_next(deps: Deps, principal: Principal | None, counter_id: int) -> dict[str, Any] | None:
     """The policy's choice among the services this counter serves, claimed atomically; None if empty."""
-    now = deps.clock()
     with deps.store.write() as uow:
         counter = _load_counter(uow, principal, counter_id)
+        now = changed_at(deps, uow, counter.branch_id)
         _ensure_can_call(uow, counter)
         branch: Branch = uow.branches.get(counter.branch_id)
         ticket = _claim_next(uow, branch, counter, now, principal.id if principal else None)
@@ -130,9 +134,9 @@ def _class_of(uow: Any, ticket_id: int) -> Any:
 
 def call_ticket(deps: Deps, principal: Principal | None, counter_id: int, ticket_id: int) -> dict[str, Any]:
     """Serve a specific waiting ticket out of order; recorded in the audit log."""
-    now = deps.clock()
     with deps.store.write() as uow:
         counter = _load_counter(uow, principal, counter_id)
+        now = changed_at(deps, uow, counter.branch_id)
         _ensure_can_call(uow, counter)
         ticket: Ticket = found(uow.tickets.get(ticket_id), "ticket", "ticket_id")
         if ticket.branch_id != counter.branch_id:
@@ -143,41 +147,12 @@ def call_ticket(deps: Deps, principal: Principal | None, counter_id: int, ticket
         if claimed is None:
             raise Conflict("ticket_not_waiting", "another counter took this ticket", "ticket_id")
         branch = uow.branches.get(counter.branch_id)
-        _audit(
-            uow,
-            branch,
-            principal,
-            now,
-            "call_out_of_order",
-            ticket_id,
-            {"counter_id": counter_id, "number": ticket.number},
-        )
+        detail = {"counter_id": counter_id, "number": ticket.number, "reason": reason}
+        audit(uow, branch.id, principal, now, "call_out_of_order", detail, ticket_id)
         emit_called(uow, branch, claimed, now, counter=counter)
         view = ticket_view(uow, branch, claimed, now, counter=counter)
     deps.commit_and_publish(uow)
     return view
-
-
-def _audit(
-    uow: Any,
-    branch: Branch,
-    principal: Principal | None,
-    now: datetime,
-    action: str,
-    ticket_id: int,
-    detail: dict[str, Any],
-) -> None:
-    """Decisions staff must be able to explain later: who, when, what."""
-    uow.audit.record(
-        {
-            "branch_id": branch.id,
-            "at": now,
-            "actor": principal.name if principal else "",
-            "action": action,
-            "ticket_id": ticket_id,
-            "detail": detail,
-        }
-    )
 
 
 def transfer_ticket(
@@ -191,25 +166,25 @@ def transfer_ticket(
     """Back to waiting for another service or a specific counter, keeping its original arrival."""
     if (service_id is None) == (counter_id is None):
         raise InvalidInput("transfer_target", "give exactly one of service_id or counter_id", "service_id")
-    now = deps.clock()
     with deps.store.write() as uow:
         ticket: Ticket = found(uow.tickets.get(ticket_id), "ticket")
         require(principal, STAFF_ROLES, ticket.branch_id)
+        now = changed_at(deps, uow, ticket.branch_id)
         lifecycle.target_status("transfer", ticket.status)
         values = _transfer_values(uow, ticket, service_id, counter_id)
         updated = uow.tickets.transition(ticket_id, lifecycle.allowed_from("transfer"), values)
         if updated is None:
             raise Conflict("ticket_changed", "the ticket changed meanwhile; reload", "status")
         branch = uow.branches.get(ticket.branch_id)
-        _audit(
-            uow,
-            branch,
-            principal,
-            now,
-            "transfer",
-            ticket_id,
-            {"from_counter": ticket.counter_id, "to_service": service_id, "to_counter": counter_id},
-        )
+        detail = {
+            "number": ticket.number,
+            "from_status": ticket.status.value,
+            "from_counter": ticket.counter_id,
+            "from_service": ticket.service_id,
+            "to_service": service_id,
+            "to_counter": counter_id,
+        }
+        audit(uow, branch.id, principal, now, "transfer", detail, ticket_id)
         uow.emit(
             branch.id,
             protocol.TICKET_UPDATED,

@@ -11,7 +11,7 @@ from server.domain.checkin import Outcome, decide
 from server.domain.errors import Conflict, DomainError, NotFound
 from server.domain.records import Principal
 from server.services.booking import holder_appointment, rules_for
-from server.services.context import STAFF_ROLES, Deps, require
+from server.services.context import STAFF_ROLES, Deps, changed_at, require
 from server.services.tickets import issue_ticket
 
 
@@ -29,11 +29,11 @@ def check_in(
         issuer = Principal("holder", 0, "kiosk", (branch_id,), "check-in")
     else:
         issuer = require(principal, (*STAFF_ROLES, "kiosk"), branch_id)
-    now = deps.clock()
     with deps.store.write() as uow:
         appointment = _find(uow, principal, code, phone)
         if appointment.branch_id != branch_id:
             raise NotFound("appointment_not_found", "no booking with this code at this branch", "code")
+        now = changed_at(deps, uow, branch_id)
         branch = uow.branches.get(branch_id)
         rules = rules_for(uow, uow.services.get(appointment.service_id))
         decision = decide(appointment.status, appointment.slot_start, now, rules, branch.timezone)

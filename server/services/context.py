@@ -34,6 +34,37 @@ class Deps:
             self.publish(sorted(uow.touched))
 
 
+def changed_at(deps: Deps, uow: Any, branch_id: int) -> datetime:
+    """The time of a change to the branch's queue, read once the change holds the branch's
+    write lock: a teller who waited for it stamps a later time than the one who went first,
+    so stored times (issued, called, started, finished…) follow the order of the changes."""
+    uow.branches.lock(branch_id)
+    return deps.clock()
+
+
+def audit(
+    uow: Any,
+    branch_id: int,
+    principal: Principal | None,
+    at: datetime,
+    action: str,
+    detail: dict[str, Any],
+    ticket_id: int | None = None,
+) -> None:
+    """A staff decision that changes who is served when: who, when, what, and the state it
+    changed from and to (the why an auditor asks about), in the same transaction as the change."""
+    uow.audit.record(
+        {
+            "branch_id": branch_id,
+            "at": at,
+            "actor": principal.name if principal else "",
+            "action": action,
+            "ticket_id": ticket_id,
+            "detail": detail,
+        }
+    )
+
+
 STAFF_ROLES = ("admin", "manager", "teller")
 
 

@@ -11,7 +11,7 @@ from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_h
 from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
 from server.services.auth import hash_password, new_token, pairing_token
-from server.services.context import Deps, found, require
+from server.services.context import Deps, audit, changed_at, found, require
 from server.services.views import branch_view, counter_view, service_view
 
 MANAGERS = ("admin", "manager")
@@ -95,9 +95,11 @@ def set_policy(deps: Deps, principal: Principal | None, branch_id: int, data: di
     require(principal, MANAGERS, branch_id)
     policy = QueuePolicy.from_dict(data)
     with deps.store.write() as uow:
-        found(uow.branches.get(branch_id), "branch")
+        before = found(uow.branches.get(branch_id), "branch").policy.to_dict()
+        now = changed_at(deps, uow, branch_id)
         uow.branches.update(branch_id, {"policy": policy.to_dict()})
-        uow.emit(branch_id, protocol.QUEUE_CHANGED, {"reason": "policy_changed"}, deps.clock())
+        audit(uow, branch_id, principal, now, "policy_change", {"from": before, "to": policy.to_dict()})
+        uow.emit(branch_id, protocol.QUEUE_CHANGED, {"reason": "policy_changed"}, now)
     deps.commit_and_publish(uow)
     return policy.to_dict()
 
@@ -140,9 +142,13 @@ def update_service(deps: Deps, principal: Principal | None, service_id: int, dat
         require(principal, MANAGERS, service.branch_id)
         if "prefix" in values and uow.services.prefix_taken(service.branch_id, values["prefix"], service_id):
             raise Conflict("prefix_taken", f"prefix {values['prefix']} is used by another service", "prefix")
+        now = changed_at(deps, uow, service.branch_id)
         if values:
+            before = service_view(service)
             service = uow.services.update(service_id, values)
-        uow.emit(service.branch_id, protocol.QUEUE_CHANGED, {"reason": "service_changed"}, deps.clock())
+            detail = {"service_id": service_id, "from": {k: before.get(k) for k in values}, "to": values}
+            audit(uow, service.branch_id, principal, now, "service_change", detail)
+        uow.emit(service.branch_id, protocol.QUEUE_CHANGED, {"reason": "service_changed"}, now)
     deps.commit_and_publish(uow)
     return service_view(service)
 
@@ -203,9 +209,13 @@ def update_counter(deps: Deps, principal: Principal | None, counter_id: int, dat
             _check_counter_services(uow, counter.branch_id, values["service_ids"])
         if "number" in values and uow.counters.number_taken(counter.branch_id, values["number"], counter_id):
             raise Conflict("counter_number_taken", f"counter {values['number']} exists", "number")
+        now = changed_at(deps, uow, counter.branch_id)
         if values:
+            before = counter_view(counter)
             counter = uow.counters.update(counter_id, values)
-        uow.emit(counter.branch_id, protocol.COUNTER_CHANGED, {"counter": counter_view(counter)}, deps.clock())
+            detail = {"counter_id": counter_id, "from": {k: before.get(k) for k in values}, "to": values}
+            audit(uow, counter.branch_id, principal, now, "counter_change", detail)
+        uow.emit(counter.branch_id, protocol.COUNTER_CHANGED, {"counter": counter_view(counter)}, now)
     deps.commit_and_publish(uow)
     return counter_view(counter)
 

@@ -15,7 +15,7 @@ from server.domain.hours import is_open
 from server.domain.numbering import business_date, format_number
 from server.domain.records import Branch, Principal, Ticket
 from server.domain.secret_match import same_secret
-from server.services.context import STAFF_ROLES, Deps, found, require
+from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found, require
 from server.services.views import brief, call_view, ticket_view
 
 LANGUAGES = ("zh", "en")
@@ -39,9 +39,9 @@ def issue_ticket(
     cls = _walk_in_class(customer_class) if appointment is None else CustomerClass.APPOINTMENT
     if language not in LANGUAGES:
         raise InvalidInput("invalid_language", "language must be zh or en", "language")
-    now = deps.clock()
     with deps.store.write() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
+        now = changed_at(deps, uow, branch_id)
         service = uow.services.get(service_id)
         if service is None or service.branch_id != branch_id:
             raise NotFound("service_not_found", "no such service in this branch", "service_id")
@@ -132,6 +132,10 @@ def holder_may(deps: Deps, ticket_id: int, token: str | None) -> bool:
         return ticket is not None and same_secret(token, ticket.tracking_token)
 
 
+# Staff changes to a ticket that decide who is served when (a holder's own cancel is not audited)
+AUDITED_CHANGES = ("recall", "no_show", "cancel")
+
+
 def _stamp(action: str, now: datetime) -> dict[str, Any]:
     return {
         "start": {"started_at": now},
@@ -150,10 +154,10 @@ def change_ticket(
     holder_token: str | None = None,
 ) -> dict[str, Any]:
     """recall, start, finish, no_show or cancel, as one conditional update."""
-    now = deps.clock()
     with deps.store.write() as uow:
         ticket: Ticket = found(uow.tickets.get(ticket_id), "ticket")
         _authorise_change(principal, ticket, action, holder_token)
+        now = changed_at(deps, uow, ticket.branch_id)
         target = lifecycle.target_status(action, ticket.status)
         values: dict[str, Any] = {"status": target.value, **_stamp(action, now)}
         if action == "recall":
@@ -163,6 +167,9 @@ def change_ticket(
         if updated is None:
             raise Conflict("ticket_changed", "the ticket changed meanwhile; reload", "status")
         branch = uow.branches.get(ticket.branch_id)
+        if action in AUDITED_CHANGES and holder_token is None:
+            detail = {"number": ticket.number, "from_status": ticket.status.value, "counter_id": ticket.counter_id}
+            audit(uow, branch.id, principal, now, action, detail, ticket_id)
         _emit_change(uow, branch, updated, action, now)
         view = ticket_view(uow, branch, updated, now)
     deps.commit_and_publish(uow)

@@ -4,21 +4,39 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
 
+# How long a write waits for another's lock (SQLite) or for a free pooled connection before
+# the request is answered 503 database_busy; BRANCHQ_DB_BUSY_TIMEOUT sets it.
+DEFAULT_BUSY_TIMEOUT = 5.0
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+
+# how long SQLite itself may wait for a lock, in the driver, before we wait in Python
+DRIVER_WAIT_MS = 20
+
+
+def make_engine(url: str, *, pool_size: int = 10, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, busy_timeout)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    # pre-ping: connections broken by a PostgreSQL restart are replaced, not handed out
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=20,
+        pool_pre_ping=True,
+        pool_timeout=busy_timeout,
+        connect_args={"connect_timeout": max(1, round(busy_timeout))},
+    )
 
 
 def _create_private(path: Path) -> None:
@@ -28,9 +46,9 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
-    args = {"check_same_thread": False, "timeout": 30}
+    args = {"check_same_thread": False, "timeout": busy_timeout}
     if memory:
         engine = create_engine(url, connect_args=args, poolclass=StaticPool)
     else:
@@ -48,7 +66,9 @@ def _sqlite_engine(url: str) -> Engine:
         # Checkpoints fsync the database file: the serving process runs them in the background
         # (SqlStore.checkpoint); this bound only matters for processes that never do.
         cursor.execute("PRAGMA wal_autocheckpoint=20000")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # SQLite's own busy handler sleeps inside the driver, which under gevent holds the
+        # whole event loop: it waits a moment only, and _on_begin waits the rest cooperatively.
+        cursor.execute(f"PRAGMA busy_timeout={min(round(busy_timeout * 1000), DRIVER_WAIT_MS)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -59,6 +79,14 @@ def _sqlite_engine(url: str) -> Engine:
         # Anything else only reads, and never waits for the lock: a reader queued in SQLite's
         # busy handler would hold the whole event loop, the lock's holder included.
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        deadline = time.monotonic() + busy_timeout
+        while True:
+            try:
+                conn.exec_driver_sql(f"BEGIN {mode}")
+                return
+            except OperationalError as error:
+                if "locked" not in str(error.orig) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(0.005)  # another process holds the write lock: let everyone else run meanwhile
 
     return engine

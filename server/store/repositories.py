@@ -46,6 +46,11 @@ class Branches(Repo):
     def update(self, branch_id: int, values: dict[str, Any]) -> Branch:
         return mapping.branch(self._update(B, branch_id, values))
 
+    def lock(self, branch_id: int) -> None:
+        """Hold the branch's write lock until commit: SQLite's BEGIN IMMEDIATE already does."""
+        if self.conn.dialect.name != "sqlite":
+            self.conn.execute(select(B.c.id).where(B.c.id == branch_id).with_for_update())
+
     def seq(self, branch_id: int) -> int:
         return int(self.conn.execute(select(B.c.last_seq).where(B.c.id == branch_id)).scalar_one())
 
@@ -199,4 +204,8 @@ class Audit(Repo):
 
     def for_ticket(self, ticket_id: int) -> list[dict[str, Any]]:
         rows = self.conn.execute(select(A).where(A.c.ticket_id == ticket_id).order_by(A.c.id))
+        return [dict(r._mapping) for r in rows]
+
+    def for_branch(self, branch_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(select(A).where(A.c.branch_id == branch_id).order_by(A.c.id))
         return [dict(r._mapping) for r in rows]

@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from server.store import repositories as r
 from server.store import repositories_booking as rb
+from server.store.faults import StoreFault, StoreHealth, translated
 from server.store.stats import TicketStats
 from server.store.ticket_repository import Tickets
 
@@ -43,10 +45,13 @@ class UnitOfWork:
 
 
 class SqlStore:
+    """Database faults (down, locked, full) leave ``write()`` and ``read()`` as StoreFault."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._writers: Any = threading.RLock() if self.dialect == "sqlite" else contextlib.nullcontext()
+        self.health = StoreHealth()
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
@@ -54,20 +59,40 @@ class SqlStore:
         # (under gevent, a cooperative one) rather than in SQLite's busy handler, which
         # sleeps inside the driver: there it would hold the whole event loop, and the
         # writer it waits for could never run to its commit.
-        with self._writers, self.engine.connect() as conn:
+        with translated(self.health), self._writers, self.engine.connect() as conn:
             if self.dialect == "sqlite":
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield UnitOfWork(conn)
+        self.health.wrote()
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
-        conn = self.engine.connect()
+        with translated(self.health):
+            conn = self.engine.connect()
+            try:
+                with conn.begin():
+                    yield UnitOfWork(conn)
+            finally:
+                conn.close()
+
+    def probe(self) -> str:
+        """ "ok", or the fault kind: a read, the write lock (SQLite), then the last write's fault.
+
+        Taking SQLite's write lock writes nothing, so a full disk shows only through the
+        last failed write; it is forgotten once a write succeeds.
+        """
         try:
-            with conn.begin():
-                yield UnitOfWork(conn)
-        finally:
-            conn.close()
+            # through our writers' queue: waiting in SQLite for a lock one of ours holds would stall
+            with translated(), self._writers, self.engine.connect() as conn:
+                if self.dialect == "sqlite":
+                    with conn.execution_options(sqlite_begin="IMMEDIATE").begin():
+                        conn.execute(text("SELECT 1"))
+                else:
+                    conn.execute(text("SELECT 1"))
+        except StoreFault as fault:
+            return fault.kind
+        return self.health.last_fault() or "ok"
 
     def checkpoint(self) -> tuple[int, int, int] | None:
         """Move the SQLite write-ahead log into the database off the request path.

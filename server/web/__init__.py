@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, busy_timeout=settings.db_busy_timeout)
     store = SqlStore(engine)
     channels: dict[str, fanout.Channel] = {}
     mode = async_mode()
@@ -148,7 +148,14 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
 
     register_error_handlers(app)
     app.before_request(refuse_nul_characters)
-    limiter = Limiter(get_remote_address, app=app, default_limits=[], storage_uri=wiring.settings.ratelimit_storage)
+    # Redis away: limits are counted in this process meanwhile (logged), not every public route a 500
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        default_limits=[],
+        storage_uri=wiring.settings.ratelimit_storage,
+        in_memory_fallback_enabled=True,
+    )
     app.extensions["limiter"] = limiter
     for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, api_stats.bp, pages.bp):
         app.register_blueprint(bp)

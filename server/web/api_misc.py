@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
-from flask import Response
-from sqlalchemy import text
+from flask import Response, current_app
 
 from server.services import tickets
 from server.web import schemas as s
@@ -19,28 +18,32 @@ AUDIO_RESPONSE: Any = {200: {"description": "audio/wav", "content": {"audio/wav"
 
 @bp.get("/healthz")
 @bp.output(s.HealthOut)
+@bp.doc(responses={503: "the database is unavailable, busy or full (db says which)"})
 def healthz() -> Any:
+    """503 when the database cannot take writes; 200 "degraded" while Redis is away (events then
+    reach only this process's screens and rate limits are counted in this process)."""
     w = wiring()
-    db = "ok"
-    try:
-        with w.deps.store.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception:
-        db = "error"
+    db = w.deps.store.probe()
     mq = "off"
     if w.settings.message_queue:
-        mq = "ok" if _redis_ok(w.settings.message_queue) else "error"
-    status = "ok" if db == "ok" and mq != "error" else "degraded"
-    body = {"status": status, "db": db, "message_queue": mq, "websockets": len(w.websockets or {})}
+        mq = "ok" if _redis_ok(w.settings.message_queue) else "unavailable"
+    body = {"status": "ok", "db": db, "message_queue": mq}
+    if w.settings.ratelimit_storage.startswith("redis"):
+        body["rate_limit"] = "ok" if current_app.extensions["limiter"].storage.check() else "fallback"
+    if db != "ok":
+        body["status"] = "unavailable"
+    elif mq == "unavailable" or body.get("rate_limit") == "fallback":
+        body["status"] = "degraded"
+    body["websockets"] = len(w.websockets or {})
     body["connections"] = w.admission.figures()["connections"] if w.admission else 0
-    return body, 200 if status == "ok" else 503
+    return body, 503 if db != "ok" else 200
 
 
 def _redis_ok(url: str) -> bool:
     try:
         import redis
 
-        return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
+        return bool(redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping())
     except Exception:
         return False
 

@@ -1,4 +1,5 @@
-"""Every error leaves as {"error": {"code", "message", "field"}} with a 4xx status."""
+"""Every error leaves as {"error": {"code", "message", "field"}}: 4xx for the caller's
+mistakes, 503 with Retry-After for a database fault, 500 only for a defect."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from apiflask.exceptions import HTTPError
 from werkzeug.exceptions import HTTPException
 
 from server.domain.errors import DomainError
+from server.store.faults import FULL, UNAVAILABLE, StoreFault
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,20 @@ HTTP_CODES = {
     422: "validation_error",
     429: "too_many_requests",
 }
+
+
+# fault kind -> (error code, message, seconds a client should wait before trying again)
+STORE_FAULTS = {
+    UNAVAILABLE: ("database_unavailable", "the database is not reachable; try again shortly", 5),
+    FULL: ("storage_full", "the database has no room to write; try again later", 30),
+}
+BUSY_FAULT = ("database_busy", "the database is busy; try again", 1)
+
+
+def store_fault_body(fault: StoreFault) -> tuple[dict[str, Any], int]:
+    """The 503 body and the Retry-After seconds for a database fault."""
+    code, message, retry_after = STORE_FAULTS.get(fault.kind, BUSY_FAULT)
+    return error_body(code, message, None), retry_after
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
@@ -71,6 +87,12 @@ def register_error_handlers(app: APIFlask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> tuple[dict[str, Any], int]:
         return error_body(error.code, error.message, error.field), STATUS[error.kind]
+
+    @app.errorhandler(StoreFault)
+    def _store_fault(fault: StoreFault) -> tuple[dict[str, Any], int, dict[str, str]]:
+        log.warning("answered 503: %s", fault)
+        body, retry_after = store_fault_body(fault)
+        return body, 503, {"Retry-After": str(retry_after)}
 
     @app.errorhandler(HTTPException)
     def _werkzeug_error(error: HTTPException) -> tuple[dict[str, Any], int]:

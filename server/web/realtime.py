@@ -13,8 +13,9 @@ from server import protocol
 from server.domain.errors import DomainError, Unauthorized
 from server.domain.records import Principal
 from server.services import auth, queue, tickets
+from server.store.faults import StoreFault
 from server.web.context import Wiring
-from server.web.errors import STATUS, error_body
+from server.web.errors import STATUS, error_body, store_fault_body
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +187,8 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
             return run(self._caller(), branch_id)  # type: ignore[no-any-return]
         except DomainError as error:
             return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
+        except StoreFault as fault:
+            return _fault_ack(fault)
 
     # --- device reports ---------------------------------------------------------------
     def on_printer_status(self, data: Any) -> dict[str, Any]:
@@ -208,5 +211,15 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
             return error_body("validation_error", "a report is an object", None)
         from server.services import devices
 
-        devices.report_status(self.wiring.deps, principal, kind, data)
+        try:
+            devices.report_status(self.wiring.deps, principal, kind, data)
+        except StoreFault as fault:
+            return _fault_ack(fault)
         return {"ok": True}
+
+
+def _fault_ack(fault: StoreFault) -> dict[str, Any]:
+    """The HTTP 503 answer as an ack: the client retries after ``retry_after`` seconds."""
+    log.warning("socket event answered 503: %s", fault)
+    body, retry_after = store_fault_body(fault)
+    return body | {"status": 503, "retry_after": retry_after}

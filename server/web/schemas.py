@@ -325,8 +325,9 @@ class PromptQuery(Schema):
 
 
 class HealthOut(Schema):
-    status = String()
-    db = String()
-    message_queue = String()
+    status = String(metadata={"description": "ok | degraded (Redis away, still serving) | unavailable (database)"})
+    db = String(metadata={"description": "ok | unavailable | busy | full"})
+    message_queue = String(metadata={"description": "ok | unavailable | off (one process, no Redis)"})
+    rate_limit = String(metadata={"description": "ok | fallback (Redis away: counted in this process)"})
     websockets = Integer(metadata={"description": "open websockets of this process, written to by the fan-out"})
     connections = Integer(metadata={"description": "live Socket.IO sessions of this process (any transport)"})
