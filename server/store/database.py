@@ -6,16 +6,32 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
+
+from server.settings import SettingsError
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+
+
+def check_reachable(engine: Engine) -> None:
+    """Connect once; a database that cannot be reached is a :class:`SettingsError` in one line."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as error:
+        cause = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error.orig).__name__
+        where = engine.url.set(drivername=engine.url.get_backend_name()).render_as_string(hide_password=True)
+        raise SettingsError(f"cannot reach the database {where} (DATABASE_URL): {cause}") from None
 
 
 def _sqlite_engine(url: str) -> Engine:
