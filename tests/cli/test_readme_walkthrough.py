@@ -47,7 +47,8 @@ def test_the_readme_sets_up_a_branch_whose_first_ticket_is_called(tmp_path):
         assert (called["id"], called["status"], called["counter_number"]) == (ticket["id"], "called", 1)
         assert sorted(branch["opening_hours"]) == ["fri", "mon", "thu", "tue", "wed"]
         kiosk_token = printed[1].rsplit("=", 1)[1]
-        me = requests.get(f"{server.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {kiosk_token}"}, timeout=10)
+        as_kiosk = {"Authorization": f"Bearer {kiosk_token}"}
+        me = requests.get(f"{server.url}/api/v1/auth/me", headers=as_kiosk, timeout=10)
         assert (me.status_code, me.json()["role"], me.json()["branch_ids"]) == (200, "kiosk", [1])
     finally:
         server.stop()
