@@ -13,7 +13,7 @@ from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.policy import PolicyKind, pick_next, reason_for
 from server.domain.records import Branch, Counter, Principal, Ticket
 from server.services.context import STAFF_ROLES, Deps, found, require
-from server.services.views import brief, counter_view, ticket_view
+from server.services.views import brief, counters_now, ticket_view
 
 # A claim can lose a race with another teller on PostgreSQL; pick again a few times.
 CLAIM_ATTEMPTS = 8
@@ -62,10 +62,10 @@ def set_counter_status(deps: Deps, principal: Principal | None, counter_id: int,
         if new is CounterStatus.CLOSED and uow.tickets.current_at_counter(counter_id):
             raise Conflict("counter_busy", "finish, transfer or mark no-show the current ticket first", None)
         counter = uow.counters.update(counter_id, {"status": new.value})
-        branch = uow.branches.get(counter.branch_id)
-        uow.emit(branch.id, protocol.COUNTER_CHANGED, {"counter": counter_view(counter)}, now)
+        (view,) = counters_now(uow, [counter])
+        uow.emit(counter.branch_id, protocol.COUNTER_CHANGED, {"counter": view}, now)
     deps.commit_and_publish(uow)
-    return counter_view(counter)
+    return view
 
 
 def _claim(uow: Any, counter: Counter, ticket_id: int, reason: dict[str, Any], now: datetime, by: int | None) -> Any:

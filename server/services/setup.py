@@ -12,7 +12,7 @@ from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
 from server.services.auth import hash_password, new_token
 from server.services.context import Deps, found, require
-from server.services.views import branch_view, counter_view, service_view
+from server.services.views import branch_view, counter_view, counters_now, service_view
 
 MANAGERS = ("admin", "manager")
 ROLES = ("admin", "manager", "teller")
@@ -205,23 +205,25 @@ def update_counter(deps: Deps, principal: Principal | None, counter_id: int, dat
             raise Conflict("counter_number_taken", f"counter {values['number']} exists", "number")
         if values:
             counter = uow.counters.update(counter_id, values)
-        uow.emit(counter.branch_id, protocol.COUNTER_CHANGED, {"counter": counter_view(counter)}, deps.clock())
+        (view,) = counters_now(uow, [counter])
+        uow.emit(counter.branch_id, protocol.COUNTER_CHANGED, {"counter": view}, deps.clock())
     deps.commit_and_publish(uow)
-    return counter_view(counter)
+    return view
 
 
 def list_counters(deps: Deps, principal: Principal | None, branch_id: int) -> list[dict[str, Any]]:
     require(principal, (*ROLES, "display"), branch_id)
     with deps.store.read() as uow:
         found(uow.branches.get(branch_id), "branch")
-        return [counter_view(c) for c in uow.counters.for_branch(branch_id)]
+        return counters_now(uow, uow.counters.for_branch(branch_id))
 
 
 def get_counter(deps: Deps, principal: Principal | None, counter_id: int) -> dict[str, Any]:
     with deps.store.read() as uow:
         counter = found(uow.counters.get(counter_id), "counter")
         require(principal, (*ROLES, "display"), counter.branch_id)
-        return counter_view(counter)
+        (view,) = counters_now(uow, [counter])
+        return view
 
 
 # --- staff and devices --------------------------------------------------------------------
