@@ -61,7 +61,10 @@ def set_counter_status(deps: Deps, principal: Principal | None, counter_id: int,
         new = CounterStatus(status)
         if new is CounterStatus.CLOSED and uow.tickets.current_at_counter(counter_id):
             raise Conflict("counter_busy", "finish, transfer or mark no-show the current ticket first", None)
-        counter = uow.counters.update(counter_id, {"status": new.value})
+        values: dict[str, Any] = {"status": new.value}
+        if counter.status is not new:
+            values["status_since"] = now  # how long a counter has been paused raises alerts
+        counter = uow.counters.update(counter_id, values)
         (view,) = counters_now(uow, [counter])
         uow.emit(counter.branch_id, protocol.COUNTER_CHANGED, {"counter": view}, now)
     deps.commit_and_publish(uow)

@@ -6,13 +6,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server import protocol
+from server.domain.alerts import Thresholds
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_hours
 from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
 from server.services.auth import hash_password, new_token
 from server.services.context import Deps, found, require
-from server.services.views import branch_view, counter_view, counters_now, service_view
+from server.services.views import branch_view, counter_view, counters_now, iso, service_view
 
 MANAGERS = ("admin", "manager")
 ROLES = ("admin", "manager", "teller")
@@ -296,7 +297,9 @@ def get_user(deps: Deps, principal: Principal | None, user_id: int) -> dict[str,
     return _user_view(user)
 
 
-def _device_view(device: Any) -> dict[str, Any]:
+def _device_view(device: Any, branch: Any, now: Any) -> dict[str, Any]:
+    heartbeat = Thresholds.from_settings(branch.settings).device_heartbeat_s
+    seen = device.last_seen_at
     return {
         "id": device.id,
         "branch_id": device.branch_id,
@@ -304,6 +307,8 @@ def _device_view(device: Any) -> dict[str, Any]:
         "name": device.name,
         "revoked": device.revoked,
         "status": device.status,
+        "online": seen is not None and (now - seen).total_seconds() <= heartbeat,
+        "last_seen": iso(seen, branch.timezone),
     }
 
 
@@ -313,12 +318,12 @@ def create_device(deps: Deps, principal: Principal | None, branch_id: int, data:
         raise InvalidInput("invalid_device_kind", "kind must be kiosk or display", "kind")
     now = deps.clock()
     with deps.store.write() as uow:
-        found(uow.branches.get(branch_id), "branch")
+        branch = found(uow.branches.get(branch_id), "branch")
         device = uow.devices.add(
             {"branch_id": branch_id, "kind": data["kind"], "name": data["name"], "created_at": now, "status": {}}
         )
         token = new_token(uow, now, device_id=device.id)
-    return _device_view(device) | {"token": token}
+    return _device_view(device, branch, now) | {"token": token}
 
 
 def revoke_device(deps: Deps, principal: Principal | None, branch_id: int, device_id: int) -> None:
@@ -333,6 +338,7 @@ def revoke_device(deps: Deps, principal: Principal | None, branch_id: int, devic
 
 def list_devices(deps: Deps, principal: Principal | None, branch_id: int) -> list[dict[str, Any]]:
     require(principal, MANAGERS, branch_id)
+    now = deps.clock()
     with deps.store.read() as uow:
-        found(uow.branches.get(branch_id), "branch")
-        return [_device_view(d) for d in uow.devices.for_branch(branch_id)]
+        branch = found(uow.branches.get(branch_id), "branch")
+        return [_device_view(d, branch, now) for d in uow.devices.for_branch(branch_id)]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from server.store import repositories as r
+from server.store import repositories_alerts as ra
 from server.store import repositories_booking as rb
 from server.store.stats import TicketStats
 from server.store.ticket_repository import Tickets
@@ -28,6 +29,7 @@ class UnitOfWork:
         self.tickets = Tickets(conn)
         self.events = r.Events(conn)
         self.audit = r.Audit(conn)
+        self.alerts = ra.Alerts(conn)
         self.appointments, self.slots = rb.Appointments(conn), rb.Slots(conn)
         self.booking_settings, self.closures = rb.BookingSettings(conn), rb.Closures(conn)
         self.notifications = rb.Notifications(conn)

@@ -12,7 +12,7 @@ from flask_socketio import Namespace, join_room
 from server import protocol
 from server.domain.errors import DomainError
 from server.domain.records import Principal
-from server.services import auth, queue, tickets
+from server.services import auth, devices, queue, tickets
 from server.web.context import Wiring
 from server.web.errors import STATUS, error_body
 
@@ -51,7 +51,12 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         self.principals[_sid()] = principal
         if principal.kind == "device":
             join_room(protocol.device_room(principal.id))
+            devices.seen(self.wiring.deps, [principal.id])
         return True
+
+    def connected_devices(self) -> list[int]:
+        """Devices with a live socket to this process: Socket.IO's pings keep it only while they answer."""
+        return sorted({p.id for p in list(self.principals.values()) if p.kind == "device"})
 
     def _connect_holder(self, data: dict[str, Any]) -> bool:
         try:
@@ -124,7 +129,5 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
             return error_body("forbidden", "device reports come from devices", None)
         if not isinstance(data, dict):
             return error_body("validation_error", "a report is an object", None)
-        from server.services import devices
-
         devices.report_status(self.wiring.deps, principal, kind, data)
         return {"ok": True}
