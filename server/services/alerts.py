@@ -55,22 +55,29 @@ def _wanted(uow: Any, branch: Branch, now: datetime) -> dict[str, Wanted]:
     return wanted_alerts(services, counter_states, devices, Thresholds.from_settings(branch.settings))
 
 
+def _changes(uow: Any, branch: Branch, now: datetime) -> tuple[list[Wanted], list[dict[str, Any]]]:
+    """Alerts to raise (wanted, not open) and open alerts to clear (no longer wanted)."""
+    wanted = _wanted(uow, branch, now)
+    open_now = {a["subject_key"]: a for a in uow.alerts.for_branch(branch.id, open_only=True)}
+    return [a for key, a in wanted.items() if key not in open_now], [a for k, a in open_now.items() if k not in wanted]
+
+
 def evaluate_branch(deps: Deps, branch_id: int) -> list[dict[str, Any]]:
     """Raise what the rules want and is not open, clear what is open and no longer wanted."""
     now = deps.clock()
-    changed = []
+    # Most rounds change nothing: look first, so they take no write lock.
+    with deps.store.read() as uow:
+        branch = found(uow.branches.get(branch_id), "branch")
+        if _changes(uow, branch, now) == ([], []):
+            return []
     with deps.store.write() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
-        wanted = _wanted(uow, branch, now)
-        open_now = {a["subject_key"]: a for a in uow.alerts.for_branch(branch_id, open_only=True)}
-        for key, alert in wanted.items():
-            if key not in open_now:
-                values = {"branch_id": branch_id, "kind": alert.kind, "subject_key": key, "subject": alert.subject}
-                values |= {"severity": alert.severity, "message": alert.message, "raised_at": now}
-                changed.append(uow.alerts.add(values))
-        for key, alert in open_now.items():
-            if key not in wanted:
-                changed.append(uow.alerts.change(alert["id"], {"cleared_at": now}))
+        to_raise, to_clear = _changes(uow, branch, now)
+        changed = [uow.alerts.change(a["id"], {"cleared_at": now}) for a in to_clear]
+        for alert in to_raise:
+            values = {"branch_id": branch_id, "kind": alert.kind, "subject_key": alert.key, "subject": alert.subject}
+            values |= {"severity": alert.severity, "message": alert.message, "raised_at": now}
+            changed.append(uow.alerts.add(values))
         views = [alert_view(a, branch.timezone) for a in changed]
         for view in views:
             uow.emit(branch_id, protocol.ALERT, view, now)
