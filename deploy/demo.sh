@@ -2,7 +2,6 @@
 # Quick start 1: install into .venv and serve a seeded demo branch at http://127.0.0.1:5000 (SQLite).
 set -e
 cd "$(dirname "$0")/.."
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
+. deploy/venv.sh
 .venv/bin/python -m pip install -q -e .
 exec .venv/bin/branchq serve --demo --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

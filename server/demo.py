@@ -25,50 +25,72 @@ STAFF = [("manager", "manager"), ("teller1", "teller"), ("teller2", "teller"), (
 
 
 def seed_demo(deps: Deps, base_url: str = "http://127.0.0.1:5000") -> dict[str, Any]:
-    """Create the demo branch once; on later starts only hand out fresh device links."""
-    with deps.store.read() as uow:
-        existing = uow.branches.by_code(DEMO_CODE)
-    if existing is None:
-        _create(deps)
+    """Create whatever part of the demo branch is missing, then hand out device links.
+
+    Each piece is looked up before it is made, so a first start interrupted half way (Ctrl-C)
+    is completed by the next one. Links are fresh tokens added next to the old ones: a demo
+    already running elsewhere keeps its kiosk and display.
+    """
+    branch_id = _branch(deps)
+    services = _services(deps, branch_id)
+    _counters(deps, branch_id, services)
+    _staff(deps, branch_id)
+    _devices(deps, branch_id)
+    links = {}
     with deps.store.write() as uow:
-        branch = uow.branches.by_code(DEMO_CODE)
-        links = {}
-        for device in uow.devices.for_branch(branch.id):
-            if device.revoked:
-                continue
-            uow.tokens.revoke_for_device(device.id)
-            token = pairing_token(uow, deps.clock(), device.id)
-            links[device.kind] = f"{base_url}/{device.kind}?device={token}"
+        for device in uow.devices.for_branch(branch_id):
+            if not device.revoked and device.kind not in links:
+                token = pairing_token(uow, deps.clock(), device.id)
+                links[device.kind] = f"{base_url}/{device.kind}?device={token}"
     return {
-        "branch_id": branch.id,
+        "branch_id": branch_id,
         "logins": {name: DEMO_PASSWORD for name, _ in STAFF} | {"admin": DEMO_PASSWORD},
         "links": links,
     }
 
 
-def _create(deps: Deps) -> None:
-    branch = setup.create_branch(
-        deps,
-        ROOT,
-        {
-            "code": DEMO_CODE,
-            "name": {"zh": "示范支行", "en": "Demo Branch"},
-            "timezone": "Asia/Shanghai",
-            "opening_hours": ALWAYS_OPEN,
-        },
-    )
-    services = {s["prefix"]: setup.create_service(deps, ROOT, branch["id"], s) for s in SERVICES}
+def _branch(deps: Deps) -> int:
+    with deps.store.read() as uow:
+        existing = uow.branches.by_code(DEMO_CODE)
+    if existing is not None:
+        return int(existing.id)
+    names = {"zh": "示范支行", "en": "Demo Branch"}
+    data = {"code": DEMO_CODE, "name": names, "timezone": "Asia/Shanghai", "opening_hours": ALWAYS_OPEN}
+    return int(setup.create_branch(deps, ROOT, data)["id"])
+
+
+def _services(deps: Deps, branch_id: int) -> dict[str, int]:
+    """Service ids by prefix, creating the missing ones."""
+    with deps.store.read() as uow:
+        have = {s.prefix: int(s.id) for s in uow.services.for_branch(branch_id)}
+    for service in SERVICES:
+        if service["prefix"] not in have:
+            have[str(service["prefix"])] = int(setup.create_service(deps, ROOT, branch_id, service)["id"])
+    return have
+
+
+def _counters(deps: Deps, branch_id: int, services: dict[str, int]) -> None:
+    with deps.store.read() as uow:
+        have = {c.number for c in uow.counters.for_branch(branch_id)}
     for number, prefixes in COUNTERS.items():
-        setup.create_counter(
-            deps,
-            ROOT,
-            branch["id"],
-            {"number": number, "name": f"{number}号窗口", "service_ids": [services[p]["id"] for p in prefixes]},
-        )
-    setup.create_user(deps, ROOT, {"username": "admin", "password": DEMO_PASSWORD, "role": "admin", "branch_ids": []})
-    for username, role in STAFF:
-        setup.create_user(
-            deps, ROOT, {"username": username, "password": DEMO_PASSWORD, "role": role, "branch_ids": [branch["id"]]}
-        )
+        if number not in have:
+            data = {"number": number, "name": f"{number}号窗口", "service_ids": [services[p] for p in prefixes]}
+            setup.create_counter(deps, ROOT, branch_id, data)
+
+
+def _staff(deps: Deps, branch_id: int) -> None:
+    for username, role in [("admin", "admin"), *STAFF]:
+        with deps.store.read() as uow:
+            exists = uow.users.credentials(username) is not None
+        if not exists:
+            branch_ids = [] if role == "admin" else [branch_id]
+            data = {"username": username, "password": DEMO_PASSWORD, "role": role, "branch_ids": branch_ids}
+            setup.create_user(deps, ROOT, data)
+
+
+def _devices(deps: Deps, branch_id: int) -> None:
+    with deps.store.read() as uow:
+        have = {d.kind for d in uow.devices.for_branch(branch_id) if not d.revoked}
     for kind in ("kiosk", "display"):
-        setup.create_device(deps, ROOT, branch["id"], {"kind": kind, "name": f"Demo {kind}"})
+        if kind not in have:
+            setup.create_device(deps, ROOT, branch_id, {"kind": kind, "name": f"Demo {kind}"})

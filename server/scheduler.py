@@ -1,4 +1,4 @@
-"""Background jobs of a serving process: no-shows, reminders, the notification outbox.
+"""Background jobs of a serving process: no-shows, reminders, the notification outbox, alerts.
 
 They must run in one place even with several server processes (APScheduler 3 has no
 cross-process coordination: a shared job store ran jobs twice). Two guards:
@@ -22,14 +22,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from server.notify import NotifySettings, make_sender
-from server.services import appointment_jobs, notifications
+from server.services import alerts, appointment_jobs, notifications
 from server.services.context import Deps
 
 log = logging.getLogger(__name__)
 
 # pg_advisory_lock key shared by every BranchQ process on the database ("BQSCHED")
 LEADER_KEY = 0x42515343484544
-INTERVALS_S = {"no_shows": 60, "reminders": 300, "notifications": 30}
+INTERVALS_S = {"no_shows": 60, "reminders": 300, "notifications": 30, "alerts": 5}
 
 
 class LeaderLock:
@@ -76,6 +76,7 @@ class BookingJobs:
             "no_shows": lambda: appointment_jobs.mark_no_shows(deps),
             "reminders": lambda: appointment_jobs.queue_reminders(deps),
             "notifications": lambda: notifications.send_due(deps, sender),
+            "alerts": lambda: alerts.evaluate_all(deps),
         }
 
     def run(self, name: str) -> Any:

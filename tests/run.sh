@@ -4,8 +4,7 @@
 # set BRANCHQ_REQUIRE_ALL_TIERS=1 (as CI does) to fail instead of skipping.
 set -e
 cd "$(dirname "$0")/.."
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
+. deploy/venv.sh
 .venv/bin/python -m pip install -q -e ".[dev]"
 . .venv/bin/activate
 echo "== ruff"; ruff check . && ruff format --check .

@@ -63,6 +63,7 @@ class Device:
     name: str
     revoked: bool = False
     status: dict[str, Any] = field(default_factory=dict)
+    last_seen_at: datetime | None = None
 
 
 @dataclass

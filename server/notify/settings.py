@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from server.settings import SettingsError, env_choice, env_flag, env_int
+
 CHANNELS = ("log", "smtp", "webhook")
 
 
@@ -31,17 +33,20 @@ class NotifySettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> NotifySettings:
         env = os.environ if env is None else env
-        channel = env.get("BRANCHQ_NOTIFY", "log").strip().lower() or "log"
-        if channel not in CHANNELS:
-            raise ValueError(f"BRANCHQ_NOTIFY must be one of {', '.join(CHANNELS)}, not {channel!r}")
-        return cls(
+        channel = env_choice(env, "BRANCHQ_NOTIFY", CHANNELS)
+        settings = cls(
             channel=channel,
-            smtp_host=env.get("BRANCHQ_SMTP_HOST", ""),
-            smtp_port=int(env.get("BRANCHQ_SMTP_PORT", "587")),
+            smtp_host=env.get("BRANCHQ_SMTP_HOST", "").strip(),
+            smtp_port=env_int(env, "BRANCHQ_SMTP_PORT", 587, minimum=1),
             smtp_user=env.get("BRANCHQ_SMTP_USER", ""),
             smtp_password=env.get("BRANCHQ_SMTP_PASSWORD", ""),
             smtp_from=env.get("BRANCHQ_SMTP_FROM", "branchq@localhost"),
-            smtp_starttls=env.get("BRANCHQ_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
-            webhook_url=env.get("BRANCHQ_NOTIFY_WEBHOOK_URL", ""),
+            smtp_starttls=env_flag(env, "BRANCHQ_SMTP_STARTTLS", True),
+            webhook_url=env.get("BRANCHQ_NOTIFY_WEBHOOK_URL", "").strip(),
             webhook_token=env.get("BRANCHQ_NOTIFY_WEBHOOK_TOKEN", ""),
         )
+        if channel == "smtp" and not settings.smtp_host:
+            raise SettingsError("BRANCHQ_NOTIFY=smtp needs BRANCHQ_SMTP_HOST (the mail server to send through)")
+        if channel == "webhook" and not settings.webhook_url:
+            raise SettingsError("BRANCHQ_NOTIFY=webhook needs BRANCHQ_NOTIFY_WEBHOOK_URL")
+        return settings

@@ -13,7 +13,7 @@ from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.policy import PolicyKind, pick_next, reason_for
 from server.domain.records import Branch, Counter, Principal, Ticket
 from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found, require
-from server.services.views import brief, counter_view, ticket_view
+from server.services.views import brief, counters_now, ticket_view
 
 # A claim can lose a race with another teller on PostgreSQL; pick again a few times.
 CLAIM_ATTEMPTS = 8
@@ -62,14 +62,18 @@ def set_counter_status(deps: Deps, principal: Principal | None, counter_id: int,
         if new is CounterStatus.CLOSED and uow.tickets.current_at_counter(counter_id):
             raise Conflict("counter_busy", "finish, transfer or mark no-show the current ticket first", None)
         before = counter.status.value
-        counter = uow.counters.update(counter_id, {"status": new.value})
+        values: dict[str, Any] = {"status": new.value}
+        if counter.status is not new:
+            values["status_since"] = now  # how long a counter has been paused raises alerts
+        counter = uow.counters.update(counter_id, values)
         branch = uow.branches.get(counter.branch_id)
         if before != new.value:
             detail = {"counter_id": counter_id, "number": counter.number, "from": before, "to": new.value}
             audit(uow, branch.id, principal, now, "counter_status", detail)
-        uow.emit(branch.id, protocol.COUNTER_CHANGED, {"counter": counter_view(counter)}, now)
+        (view,) = counters_now(uow, [counter])
+        uow.emit(branch.id, protocol.COUNTER_CHANGED, {"counter": view}, now)
     deps.commit_and_publish(uow)
-    return counter_view(counter)
+    return view
 
 
 def _claim(uow: Any, counter: Counter, ticket_id: int, reason: dict[str, Any], now: datetime, by: int | None) -> Any:

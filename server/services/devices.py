@@ -64,3 +64,10 @@ def _is_bad(kind: str, status: str, data: dict[str, Any]) -> bool:
     if kind == "speech":
         return status != "ok"
     return False
+
+
+def seen(deps: Deps, device_ids: list[int]) -> None:
+    """The devices are connected now: their heartbeat (``last_seen``) moves on."""
+    if device_ids:
+        with deps.store.write() as uow:
+            uow.devices.seen(device_ids, deps.clock())

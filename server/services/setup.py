@@ -6,13 +6,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server import protocol
+from server.domain.alerts import Thresholds
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_hours
 from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
 from server.services.auth import hash_password, new_token, pairing_token
 from server.services.context import Deps, audit, changed_at, found, require
-from server.services.views import branch_view, counter_view, service_view
+from server.services.views import branch_view, counter_view, counters_now, iso, service_view
 
 MANAGERS = ("admin", "manager")
 ROLES = ("admin", "manager", "teller")
@@ -215,23 +216,25 @@ def update_counter(deps: Deps, principal: Principal | None, counter_id: int, dat
             counter = uow.counters.update(counter_id, values)
             detail = {"counter_id": counter_id, "from": {k: before.get(k) for k in values}, "to": values}
             audit(uow, counter.branch_id, principal, now, "counter_change", detail)
-        uow.emit(counter.branch_id, protocol.COUNTER_CHANGED, {"counter": counter_view(counter)}, now)
+        (view,) = counters_now(uow, [counter])
+        uow.emit(counter.branch_id, protocol.COUNTER_CHANGED, {"counter": view}, now)
     deps.commit_and_publish(uow)
-    return counter_view(counter)
+    return view
 
 
 def list_counters(deps: Deps, principal: Principal | None, branch_id: int) -> list[dict[str, Any]]:
     require(principal, (*ROLES, "display"), branch_id)
     with deps.store.read() as uow:
         found(uow.branches.get(branch_id), "branch")
-        return [counter_view(c) for c in uow.counters.for_branch(branch_id)]
+        return counters_now(uow, uow.counters.for_branch(branch_id))
 
 
 def get_counter(deps: Deps, principal: Principal | None, counter_id: int) -> dict[str, Any]:
     with deps.store.read() as uow:
         counter = found(uow.counters.get(counter_id), "counter")
         require(principal, (*ROLES, "display"), counter.branch_id)
-        return counter_view(counter)
+        (view,) = counters_now(uow, [counter])
+        return view
 
 
 # --- staff and devices --------------------------------------------------------------------
@@ -315,7 +318,9 @@ def get_user(deps: Deps, principal: Principal | None, user_id: int) -> dict[str,
     return _user_view(user)
 
 
-def _device_view(device: Any) -> dict[str, Any]:
+def _device_view(device: Any, branch: Any, now: Any) -> dict[str, Any]:
+    heartbeat = Thresholds.from_settings(branch.settings).device_heartbeat_s
+    seen = device.last_seen_at
     return {
         "id": device.id,
         "branch_id": device.branch_id,
@@ -323,6 +328,8 @@ def _device_view(device: Any) -> dict[str, Any]:
         "name": device.name,
         "revoked": device.revoked,
         "status": device.status,
+        "online": seen is not None and (now - seen).total_seconds() <= heartbeat,
+        "last_seen": iso(seen, branch.timezone),
     }
 
 
@@ -332,13 +339,13 @@ def create_device(deps: Deps, principal: Principal | None, branch_id: int, data:
         raise InvalidInput("invalid_device_kind", "kind must be kiosk or display", "kind")
     now = deps.clock()
     with deps.store.write() as uow:
-        found(uow.branches.get(branch_id), "branch")
+        branch = found(uow.branches.get(branch_id), "branch")
         device = uow.devices.add(
             {"branch_id": branch_id, "kind": data["kind"], "name": data["name"], "created_at": now, "status": {}}
         )
         token = new_token(uow, now, device_id=device.id)
         pair_url = f"/{device.kind}?device={pairing_token(uow, now, device.id)}"
-    return _device_view(device) | {"token": token, "pair_url": pair_url}
+    return _device_view(device, branch, now) | {"token": token, "pair_url": pair_url}
 
 
 def revoke_device(deps: Deps, principal: Principal | None, branch_id: int, device_id: int) -> None:
@@ -353,6 +360,7 @@ def revoke_device(deps: Deps, principal: Principal | None, branch_id: int, devic
 
 def list_devices(deps: Deps, principal: Principal | None, branch_id: int) -> list[dict[str, Any]]:
     require(principal, MANAGERS, branch_id)
+    now = deps.clock()
     with deps.store.read() as uow:
-        found(uow.branches.get(branch_id), "branch")
-        return [_device_view(d) for d in uow.devices.for_branch(branch_id)]
+        branch = found(uow.branches.get(branch_id), "branch")
+        return [_device_view(d, branch, now) for d in uow.devices.for_branch(branch_id)]

@@ -60,6 +60,15 @@ def counter_view(counter: Counter, ticket: dict[str, Any] | None = None) -> dict
     }
 
 
+def counters_now(uow: Any, counters: list[Counter]) -> list[dict[str, Any]]:
+    """Counters with the ticket each one has called or is serving (None when free)."""
+    if not counters:
+        return []
+    branch = uow.branches.get(counters[0].branch_id)
+    current = {t.counter_id: t for t in uow.tickets.open_for_branch(branch.id)}
+    return [counter_view(c, brief(current[c.id], c, branch.timezone) if c.id in current else None) for c in counters]
+
+
 def people_ahead(uow: Any, branch: Branch, ticket: Ticket, now: datetime) -> int:
     thresholds = ahead_thresholds(branch.policy, ticket.customer_class, ticket.anchor_at.timestamp(), now.timestamp())
     return int(uow.tickets.count_ahead(ticket, thresholds))
@@ -120,7 +129,6 @@ def queue_snapshot(uow: Any, branch: Branch, now: datetime) -> dict[str, Any]:
     services = uow.services.for_branch(branch.id)
     counters = uow.counters.for_branch(branch.id)
     summary = uow.tickets.waiting_summary(branch.id)
-    current = {t.counter_id: t for t in uow.tickets.open_for_branch(branch.id)}
     service_rows = []
     for s in services:
         waiting, earliest = summary.get(s.id, (0, None))
@@ -139,9 +147,7 @@ def queue_snapshot(uow: Any, branch: Branch, now: datetime) -> dict[str, Any]:
         "branch": branch_view(branch, now),
         "now": iso(now, branch.timezone),
         "services": service_rows,
-        "counters": [
-            counter_view(c, brief(current[c.id], c, branch.timezone) if c.id in current else None) for c in counters
-        ],
+        "counters": counters_now(uow, counters),
         "recent_calls": [call_view(t, counters, branch.timezone) for t in uow.tickets.recent_calls(branch.id)],
     }
 

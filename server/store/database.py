@@ -10,9 +10,11 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
+
+from server.settings import SettingsError
 
 # How long a write waits for another's lock (SQLite) or for a free pooled connection before
 # the request is answered 503 database_busy; BRANCHQ_DB_BUSY_TIMEOUT sets it.
@@ -26,6 +28,8 @@ DRIVER_WAIT_MS = 20
 def make_engine(url: str, *, pool_size: int = 10, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, busy_timeout)
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # pre-ping: connections broken by a PostgreSQL restart are replaced, not handed out
@@ -44,6 +48,17 @@ def _create_private(path: Path) -> None:
     -shm files the same mode. An existing file keeps the mode it has."""
     with contextlib.suppress(FileExistsError, FileNotFoundError):  # SQLite reports a missing folder
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def check_reachable(engine: Engine) -> None:
+    """Connect once; a database that cannot be reached is a :class:`SettingsError` in one line."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as error:
+        cause = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error.orig).__name__
+        where = engine.url.set(drivername=engine.url.get_backend_name()).render_as_string(hide_password=True)
+        raise SettingsError(f"cannot reach the database {where} (DATABASE_URL): {cause}") from None
 
 
 def _sqlite_engine(url: str, busy_timeout: float) -> Engine:

@@ -59,12 +59,15 @@ def load_branch_day(engine: Engine, branch: str, day: date) -> BranchDay:
         row = found.first()
         if row is None:
             raise BranchNotFound(f"no branch with code or id {branch!r}")
-        codes = {sid: prefix for sid, prefix in conn.execute(select(_S.id, _S.prefix).where(_S.branch_id == row.id))}
+        services = conn.execute(select(_S.id, _S.prefix, _S.expected_service).where(_S.branch_id == row.id)).all()
+        codes = {s.id: s.prefix for s in services}
+        expected = {s.id: float(s.expected_service) for s in services}
         tickets = conn.execute(
             select(
                 _T.issued_at,
                 _T.service_id,
                 _T.customer_class,
+                _T.status,
                 _T.called_at,
                 _T.started_at,
                 _T.finished_at,
@@ -85,7 +88,7 @@ def load_branch_day(engine: Engine, branch: str, day: date) -> BranchDay:
         day=day,
         opening=opening_instant(row.opening_hours, row.timezone, day),
         policy=dict(row.policy or {}),
-        rows=[_ticket(t, codes) for t in tickets],
+        rows=[_ticket(t, codes, expected) for t in tickets],
         counters=[c for c in served if c.services],
     )
 
@@ -94,11 +97,13 @@ def _branch_is(branch: str) -> Any:
     return or_(_B.code == branch, _B.id == int(branch)) if branch.isdigit() else _B.code == branch
 
 
-def _ticket(t: Any, codes: dict[int, str]) -> dict[str, Any]:
+def _ticket(t: Any, codes: dict[int, str], expected: dict[int, float]) -> dict[str, Any]:
     return {
         "issued_at": t.issued_at,
         "service": codes.get(t.service_id, str(t.service_id)),
         "customer_class": t.customer_class,
+        "status": t.status,
+        "expected_service": expected.get(t.service_id),
         "called_at": t.called_at,
         "started_at": t.started_at,
         "finished_at": t.finished_at,

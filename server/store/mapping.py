@@ -8,6 +8,7 @@ from server.domain.classes import CounterStatus, CustomerClass, TicketStatus
 from server.domain.hours import parse_opening_hours
 from server.domain.policy import QueuePolicy
 from server.domain.records import Branch, Counter, Device, Service, Ticket, User
+from server.store.statements import aware
 
 
 def branch(row: Any) -> Branch:
@@ -57,6 +58,7 @@ def device(row: Any) -> Device:
         name=row.name,
         revoked=bool(row.revoked),
         status=dict(row.status or {}),
+        last_seen_at=aware(row.last_seen_at),
     )
 
 

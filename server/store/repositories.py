@@ -140,6 +140,9 @@ class Devices(Repo):
     def update(self, device_id: int, values: dict[str, Any]) -> Device:
         return mapping.device(self._update(D, device_id, values))
 
+    def seen(self, device_ids: list[int], at: datetime) -> None:
+        self.conn.execute(update(D).where(D.c.id.in_(device_ids)).values(last_seen_at=at))
+
 
 class Tokens(Repo):
     def add(self, values: dict[str, Any]) -> None:

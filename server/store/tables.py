@@ -52,6 +52,8 @@ class CounterRow(SQLModel, table=True):
     name: str = Field(default="", max_length=120)
     service_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="closed", max_length=16)
+    # when the status last changed (a long pause raises an alert)
+    status_since: datetime | None = utc_column()
 
 
 class UserRow(SQLModel, table=True):

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from server.store import repositories as r
+from server.store import repositories_alerts as ra
 from server.store import repositories_booking as rb
 from server.store.faults import StoreFault, StoreHealth, translated
 from server.store.stats import TicketStats
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.tickets = Tickets(conn)
         self.events = r.Events(conn)
         self.audit = r.Audit(conn)
+        self.alerts = ra.Alerts(conn)
         self.appointments, self.slots = rb.Appointments(conn), rb.Slots(conn)
         self.booking_settings, self.closures = rb.BookingSettings(conn), rb.Closures(conn)
         self.notifications = rb.Notifications(conn)

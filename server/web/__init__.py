@@ -140,7 +140,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
 
 def _register_web(app: APIFlask, wiring: Wiring) -> None:
-    from server.web import api_booking, api_misc, api_queue, api_setup, api_stats, pages
+    from server.web import api_alerts, api_booking, api_misc, api_queue, api_setup, api_stats, pages
     from server.web.errors import register_error_handlers
     from server.web.input_guard import refuse_nul_characters
     from server.web.printing import PrintJobs
@@ -157,7 +157,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
         in_memory_fallback_enabled=True,
     )
     app.extensions["limiter"] = limiter
-    for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, api_stats.bp, pages.bp):
+    for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, api_stats.bp, api_alerts.bp, pages.bp):
         app.register_blueprint(bp)
     _limit_public_routes(app, limiter)
     speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"
@@ -227,7 +227,15 @@ def _periodic_flush(wiring: Wiring) -> None:
         try:
             wiring.relay.flush_all()
             wiring.deps.store.checkpoint()
+            if rounds % 10 == 0:  # every 20 s, well inside the 60 s device heartbeat
+                _devices_seen(wiring)
             if rounds % 300 == 0:  # every ten minutes
                 wiring.relay.prune_all(wiring.settings.events_kept)
         except Exception:
             log.exception("periodic outbox flush failed")
+
+
+def _devices_seen(wiring: Wiring) -> None:
+    from server.services import devices
+
+    devices.seen(wiring.deps, wiring.holder_updates.namespace.connected_devices())

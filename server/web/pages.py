@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, send_from_directory
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
@@ -20,6 +20,12 @@ def index() -> Any:
 def api_docs() -> Any:
     """Swagger UI, vendored (static/vendor/swagger-ui), started by a static script."""
     return render_template("api_docs.html")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Any:
+    """Browsers ask for it on pages that name no icon (the API docs, a JSON answer)."""
+    return send_from_directory(bp.static_folder or "static", "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.get("/track/<int:ticket_id>")

@@ -12,7 +12,7 @@ from flask_socketio import Namespace, join_room
 from server import protocol
 from server.domain.errors import DomainError, Unauthorized
 from server.domain.records import Principal
-from server.services import auth, queue, tickets
+from server.services import auth, devices, queue, tickets
 from server.store.faults import StoreFault
 from server.web.context import Wiring
 from server.web.errors import STATUS, error_body, store_fault_body
@@ -73,7 +73,12 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         self._remember(_sid(), token, principal)
         if principal.kind == "device":
             join_room(protocol.device_room(principal.id))
+            devices.seen(self.wiring.deps, [principal.id])
         return True
+
+    def connected_devices(self) -> list[int]:
+        """Devices with a live socket to this process: Socket.IO's pings keep it only while they answer."""
+        return sorted({p.id for p in list(self.principals.values()) if p.kind == "device"})
 
     def _connect_holder(self, data: dict[str, Any]) -> bool:
         try:
@@ -209,8 +214,6 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
             return error_body("forbidden", "device reports come from devices", None) | {"status": 403}
         if not isinstance(data, dict):
             return error_body("validation_error", "a report is an object", None)
-        from server.services import devices
-
         try:
             devices.report_status(self.wiring.deps, principal, kind, data)
         except StoreFault as fault:

@@ -188,6 +188,8 @@ class DeviceOut(Schema):
     name = String()
     revoked = Boolean()
     status = Dict()
+    online = Boolean(metadata={"description": "heard from within the branch's heartbeat (default 60 s)"})
+    last_seen = String(allow_none=True)
     token = String(metadata={"description": "shown once, at creation: for the device's agent"})
     pair_url = String(metadata={"description": "shown once: opens the screen and pairs it (works once, within 24 h)"})
 
@@ -331,3 +333,20 @@ class HealthOut(Schema):
     rate_limit = String(metadata={"description": "ok | fallback (Redis away: counted in this process)"})
     websockets = Integer(metadata={"description": "open websockets of this process, written to by the fan-out"})
     connections = Integer(metadata={"description": "live Socket.IO sessions of this process (any transport)"})
+
+
+class AlertQuery(Schema):
+    state = String(load_default="open", validate=OneOf(["open", "all"]))
+
+
+class AlertOut(Schema):
+    id = Integer()
+    branch_id = Integer()
+    kind = String()
+    severity = String(metadata={"description": "info, warning or critical"})
+    subject = Dict(metadata={"description": "the ids it is about: service_id, counter_id or device_id"})
+    message = Dict(metadata={"description": "one text per language"})
+    raised_at = String()
+    acknowledged_by = String(allow_none=True)
+    acknowledged_at = String(allow_none=True)
+    cleared_at = String(allow_none=True)

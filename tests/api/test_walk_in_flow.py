@@ -192,3 +192,31 @@ def test_login_is_rate_limited(client, branch):
         client.post("/api/v1/auth/login", json={"username": "nobody", "password": "x"}).status_code for _ in range(11)
     ]
     assert codes[:10] == [401] * 10 and codes[10] == 429
+
+
+def test_a_counter_shows_the_ticket_it_has_called_until_it_is_finished(client, branch):
+    ticket = issue(client, branch).json
+    counter = branch.counters[1]
+    client.post(f"/api/v1/counters/{counter}/open", headers=branch.headers())
+    assert client.get(f"/api/v1/counters/{counter}", headers=branch.headers()).json["ticket"] is None
+    client.post(f"/api/v1/counters/{counter}/call-next", headers=branch.headers())
+
+    shown = client.get(f"/api/v1/counters/{counter}", headers=branch.headers()).json["ticket"]
+    assert (shown["id"], shown["number"], shown["status"], shown["counter_number"]) == (
+        ticket["id"],
+        "A001",
+        "called",
+        1,
+    )
+    listed = client.get(f"/api/v1/branches/{branch.id}/counters", headers=branch.headers()).json
+    assert [(c["number"], c["ticket"] and c["ticket"]["number"]) for c in listed] == [(1, "A001"), (2, None)]
+    paused = client.post(f"/api/v1/counters/{counter}/pause", headers=branch.headers()).json
+    assert paused["ticket"]["number"] == "A001"
+
+    client.post(f"/api/v1/counters/{counter}/open", headers=branch.headers())
+    client.post(f"/api/v1/tickets/{ticket['id']}/start", headers=branch.headers())
+    serving = client.get(f"/api/v1/counters/{counter}", headers=branch.headers()).json["ticket"]
+    assert serving["status"] == "serving"
+    finished = client.post(f"/api/v1/tickets/{ticket['id']}/finish", headers=branch.headers())
+    assert finished.json["status"] == "done"
+    assert client.get(f"/api/v1/counters/{counter}", headers=branch.headers()).json["ticket"] is None

@@ -67,3 +67,20 @@ def test_unknown_class_names_the_row() -> None:
 def test_mixing_datetimes_and_seconds_is_refused() -> None:
     with pytest.raises(SimulationInputError, match="must all be datetimes or all epoch seconds"):
         trace_from_history([ticket()], OPENING.timestamp())
+
+
+@pytest.mark.parametrize("status", ["waiting", "called", "serving"])
+def test_a_ticket_still_open_when_exported_came_and_takes_the_expected_time(status: str) -> None:
+    row = ticket(status=status, expected_service=240, called_at=None, started_at=None, finished_at=None)
+    assert trace_from_history([row], OPENING) == [Arrival(300.0, "A", CustomerClass.REGULAR, 240.0)]
+
+
+def test_a_ticket_marked_no_show_stays_a_no_show() -> None:
+    row = ticket(status="no_show", expected_service=240, started_at=None, finished_at=None)
+    assert trace_from_history([row], OPENING) == [Arrival(300.0, "A", CustomerClass.REGULAR, 0.0, showed=False)]
+
+
+def test_a_ticket_still_waiting_without_an_expected_time_is_refused() -> None:
+    row = ticket(status="waiting", called_at=None, started_at=None, finished_at=None)
+    with pytest.raises(SimulationInputError, match="history row 1: a ticket still waiting needs the service's"):
+        trace_from_history([row], OPENING)

@@ -70,7 +70,8 @@ def test_a_branch_day_exports_relative_to_its_local_opening_and_replays_as_it_wa
         Arrival(start, "A", CustomerClass.REGULAR, 120.0),
         Arrival(start + 60, "B", CustomerClass.VIP, 200.0),
         Arrival(start + 60, "A", CustomerClass.APPOINTMENT, 300.0, slot_s=start + 60),
-        Arrival(start + 755, "B", CustomerClass.PRIORITY, 0.0, showed=False),
+        # still waiting when the day was exported: a customer who came, at the service's expected 300 s
+        Arrival(start + 755, "B", CustomerClass.PRIORITY, 300.0),
     ]
 
 
@@ -89,7 +90,9 @@ def test_simulate_from_db_writes_the_trace_and_reports_the_day(
         "regular": 1,
         "vip": 1,
         "appointment": 1,
+        "priority": 1,
     }
+    assert figures["apq"]["no_shows"] == 0
     assert len(load_trace(out)) == 4
     with pytest.raises(SimulationInputError, match="no branch with code or id 'NOPE'"):
         replay_inputs("NOPE", DAY, database_url)

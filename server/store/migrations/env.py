@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import server.store.tables
+import server.store.tables_alerts
 import server.store.tables_booking  # noqa: F401
 
 target_metadata = SQLModel.metadata

@@ -6,7 +6,8 @@ import { loadBranches, startStaffPage } from "./staff.js";
 
 const MAX_ALERTS = 50;
 const PRINTER_TROUBLE = /^(printer_(paper_out|offline|error)|print_result_)/;
-const state = { session: null, branch: null, snapshot: null, devices: [], alerts: [] };
+// alerts: device reports as they happen; open: the branch's open alerts (raised by the server's rules) by id
+const state = { session: null, branch: null, snapshot: null, devices: [], alerts: [], open: new Map() };
 let feed = null;
 
 async function main() {
@@ -39,9 +40,11 @@ async function main() {
       state.snapshot = snapshot;
       refresh();
       recentAlerts(snapshot.seq);
+      loadOpenAlerts();
     },
     onEvent: (name, data) => {
-      if (name === "alert") addAlert(data);
+      if (name === "alert" && data?.id) updateOpenAlert(data);
+      else if (name === "alert") addAlert(data);
       refresh();
     },
     onStatus: connectionBadge,
@@ -67,6 +70,32 @@ async function recentAlerts(seq) {
   (ack?.events || []).filter((e) => e.event === "alert").forEach((e) => addAlert(e.data));
 }
 
+/** The open alerts now (after a reconnect too: events missed while away are in this answer). */
+async function loadOpenAlerts() {
+  const open = await api(`/api/v1/branches/${state.branch.id}/alerts?state=open`, { token: state.session.token });
+  if (open.status !== 200) return;
+  state.open = new Map(open.data.map((a) => [a.id, a]));
+  draw();
+}
+
+function updateOpenAlert(alert) {
+  if (alert.cleared_at) state.open.delete(alert.id);
+  else state.open.set(alert.id, alert);
+  draw();
+}
+
+async function acknowledge(alert) {
+  const done = await api(`/api/v1/alerts/${alert.id}/ack`, { method: "POST", token: state.session.token });
+  if (done.status === 200) updateOpenAlert(done.data);
+}
+
+function openAlertItem(alert) {
+  const acked = alert.acknowledged_by
+    ? el("span", { class: "muted", text: ` · ${t("alert.acknowledged_by", { name: alert.acknowledged_by })}` })
+    : el("button", { type: "button", class: "ack", text: t("alert.acknowledge"), onclick: () => acknowledge(alert) });
+  return el("li", { class: `open ${alert.severity}`, "data-kind": alert.kind }, el("span", { text: pick(alert.message) }), " ", acked);
+}
+
 function addAlert(alert) {
   if (state.alerts.some((a) => a.seq === alert.seq)) return;
   // A printer back online settles that kiosk's earlier printer trouble: only the recovery stays listed.
@@ -89,8 +118,12 @@ function draw() {
         c.ticket ? `${c.ticket.number} · ${t(`status.${c.ticket.status}`)}` : "—")),
   );
   $("#m-devices").replaceChildren(...state.devices.filter((d) => !d.revoked).map(deviceRow));
-  show($("#m-no-alerts"), !state.alerts.length);
+  // open alerts first, critical before warning, newest first; then the device reports
+  const rank = { critical: 0, warning: 1, info: 2 };
+  const open = [...state.open.values()].sort((a, b) => rank[a.severity] - rank[b.severity] || b.id - a.id);
+  show($("#m-no-alerts"), !state.alerts.length && !open.length);
   $("#m-alerts").replaceChildren(
+    ...open.map(openAlertItem),
     ...state.alerts.map((a) =>
       el("li", { class: a.kind === "printer_online" ? "ok" : "", text: `${a.device_name || ""} · ${t(`alert.${a.kind}`)} ${a.detail || ""}` })),
   );
@@ -101,15 +134,19 @@ function row(...cells) {
 }
 
 function deviceRow(device) {
-  const status = device.status || {};
+  // A device silent past its heartbeat: its last printer or voice report no longer says anything.
+  const silent = Boolean(device.last_seen) && !device.online;
+  const status = silent ? {} : device.status || {};
   const cell = (report, good) => {
     const text = report ? t(`device.${report.status}`) : "—";
     return el("td", { class: report ? (report.status === good ? "status-ok" : "status-bad") : "", text });
   };
+  const name = el("td", { text: `${device.name} (${t(`device.kind_${device.kind}`)})` });
+  if (silent) name.append(" · ", el("span", { class: "status-bad", text: t("device.offline") }));
   return el(
     "tr",
-    {},
-    el("td", { text: `${device.name} (${t(`device.kind_${device.kind}`)})` }),
+    { "data-online": String(Boolean(device.online)) },
+    name,
     device.kind === "kiosk" ? cell(status.printer, "online") : el("td", { text: "" }),
     device.kind === "display" ? cell(status.speech, "ok") : el("td", { text: "" }),
   );

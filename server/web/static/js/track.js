@@ -74,7 +74,8 @@ function setupNotifications() {
 function notify(key, text) {
   if (state.notified.has(key)) return;
   state.notified.add(key);
-  navigator.vibrate?.([300, 150, 300]);
+  // A buzz needs a tap on the page first: before one the browser refuses it with a console error.
+  if (navigator.userActivation?.hasBeenActive) navigator.vibrate?.([300, 150, 300]);
   if ("Notification" in window && Notification.permission === "granted") {
     new Notification(state.ticket.number, { body: text, tag: `branchq-${ticketId}` });
   }

@@ -1,0 +1,140 @@
+"""Which alerts a branch should have open now: pure rules over a snapshot of the branch.
+
+Each alert has a subject (a service, a counter, a device) and a key built from it; the
+service layer raises an alert for a key that is wanted and not open, and clears an open one
+that is no longer wanted. So an alert is raised once per subject and cleared when its cause
+ends, however often the rules run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PRINTER_FAULTS = ("paper_out", "offline", "error")
+SEVERITIES = ("info", "warning", "critical")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Per branch (``settings.alerts`` of the branch), in seconds."""
+
+    device_heartbeat_s: int = 60
+    counter_paused_long_s: int = 15 * 60
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any] | None) -> Thresholds:
+        given = dict((settings or {}).get("alerts") or {})
+        values = {k: given[k] for k in ("device_heartbeat_s", "counter_paused_long_s") if isinstance(given.get(k), int)}
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class ServiceLoad:
+    id: int
+    prefix: str
+    name: Mapping[str, str]
+    target_wait_s: int
+    waiting: int
+    longest_wait_s: int
+    open_counters: int
+
+
+@dataclass(frozen=True)
+class CounterState:
+    id: int
+    number: int
+    status: str
+    # seconds since the counter entered its status (None when not known)
+    in_status_s: int | None
+
+
+@dataclass(frozen=True)
+class DeviceState:
+    id: int
+    kind: str
+    name: str
+    # seconds since the device was last heard from; None when it never was
+    silent_s: int | None
+    printer_status: str | None = None
+
+
+@dataclass(frozen=True)
+class Wanted:
+    kind: str
+    subject: dict[str, int]
+    severity: str
+    message: dict[str, str] = field(compare=False)
+
+    @property
+    def key(self) -> str:
+        return subject_key(self.kind, self.subject)
+
+
+def subject_key(kind: str, subject: Mapping[str, Any]) -> str:
+    return kind + ":" + ",".join(f"{k}={subject[k]}" for k in sorted(subject))
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, round(seconds / 60))
+
+
+def service_alerts(service: ServiceLoad) -> list[Wanted]:
+    out = []
+    subject = {"service_id": service.id}
+    zh, en = service.name.get("zh") or service.prefix, service.name.get("en") or service.prefix
+    if service.waiting and service.longest_wait_s > service.target_wait_s:
+        waited, target = _minutes(service.longest_wait_s), _minutes(service.target_wait_s)
+        message = {
+            "zh": f"{zh}：有顾客已等候 {waited} 分钟，超过目标 {target} 分钟",
+            "en": f"{en}: a customer has waited {waited} min, past the {target} min target",
+        }
+        out.append(Wanted("past_target", subject, "warning", message))
+    if service.waiting and not service.open_counters:
+        message = {
+            "zh": f"{zh}：{service.waiting} 人等候，没有开放的窗口办理",
+            "en": f"{en}: {service.waiting} waiting and no open counter serves it",
+        }
+        out.append(Wanted("no_counter_open", subject, "critical", message))
+    return out
+
+
+def counter_alerts(counter: CounterState, limits: Thresholds) -> list[Wanted]:
+    held_s = counter.in_status_s
+    if counter.status != "paused" or held_s is None or held_s < limits.counter_paused_long_s:
+        return []
+    held, number = _minutes(held_s), counter.number
+    message = {"zh": f"{number}号窗口已暂停 {held} 分钟", "en": f"Counter {number} paused for {held} min"}
+    return [Wanted("counter_paused_long", {"counter_id": counter.id}, "warning", message)]
+
+
+def device_alerts(device: DeviceState, limits: Thresholds) -> list[Wanted]:
+    subject = {"device_id": device.id}
+    # A device never heard from is not set up yet: nothing has gone silent.
+    if device.silent_s is not None and device.silent_s > limits.device_heartbeat_s:
+        message = {
+            "zh": f"{device.name}：已 {device.silent_s} 秒无响应",
+            "en": f"{device.name} ({device.kind}): silent for {device.silent_s} s",
+        }
+        return [Wanted("device_offline", subject, "critical", message)]
+    if device.kind == "kiosk" and device.printer_status in PRINTER_FAULTS:
+        message = {
+            "zh": f"{device.name}：打印机故障（{device.printer_status}）",
+            "en": f"{device.name}: printer {device.printer_status.replace('_', ' ')}",
+        }
+        return [Wanted("printer_fault", subject, "critical", message)]
+    return []
+
+
+def wanted_alerts(
+    services: Iterable[ServiceLoad],
+    counters: Iterable[CounterState],
+    devices: Iterable[DeviceState],
+    limits: Thresholds,
+) -> dict[str, Wanted]:
+    """The alerts that should be open, by subject key."""
+    found = [a for s in services for a in service_alerts(s)]
+    found += [a for c in counters for a in counter_alerts(c, limits)]
+    found += [a for d in devices for a in device_alerts(d, limits)]
+    return {a.key: a for a in found}

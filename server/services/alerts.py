@@ -1,0 +1,121 @@
+"""Branch alerts: raised and cleared by the rules in :mod:`server.domain.alerts`, run every few
+seconds by the scheduler; listed and acknowledged by managers; pushed as the ``alert`` event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from server import protocol
+from server.domain.alerts import CounterState, DeviceState, ServiceLoad, Thresholds, Wanted, wanted_alerts
+from server.domain.errors import InvalidInput, NotFound
+from server.domain.records import Branch, Principal
+from server.services.context import Deps, found, require
+from server.services.views import iso, serving_counters
+
+MANAGERS = ("admin", "manager")
+STATES = ("open", "all")
+
+
+def alert_view(alert: dict[str, Any], timezone: str) -> dict[str, Any]:
+    return {
+        "id": alert["id"],
+        "branch_id": alert["branch_id"],
+        "kind": alert["kind"],
+        "severity": alert["severity"],
+        "subject": alert["subject"],
+        "message": alert["message"],
+        "raised_at": iso(alert["raised_at"], timezone),
+        "acknowledged_by": alert["acknowledged_by"],
+        "acknowledged_at": iso(alert["acknowledged_at"], timezone),
+        "cleared_at": iso(alert["cleared_at"], timezone),
+    }
+
+
+def _seconds(now: datetime, then: datetime | None) -> int | None:
+    return None if then is None else max(0, int((now - then).total_seconds()))
+
+
+def _wanted(uow: Any, branch: Branch, now: datetime) -> dict[str, Wanted]:
+    counters = uow.counters.for_branch(branch.id)
+    summary = uow.tickets.waiting_summary(branch.id)
+    services = []
+    for s in uow.services.for_branch(branch.id):
+        waiting, earliest = summary.get(s.id, (0, None))
+        longest = _seconds(now, earliest) or 0
+        load = ServiceLoad(s.id, s.prefix, s.name, s.target_wait, waiting, longest, serving_counters(counters, s.id))
+        services.append(load)
+    since = uow.alerts.status_since(branch.id)
+    counter_states = [CounterState(c.id, c.number, c.status.value, _seconds(now, since.get(c.id))) for c in counters]
+    devices = [
+        DeviceState(d.id, d.kind, d.name, _seconds(now, d.last_seen_at), (d.status.get("printer") or {}).get("status"))
+        for d in uow.devices.for_branch(branch.id)
+        if not d.revoked
+    ]
+    return wanted_alerts(services, counter_states, devices, Thresholds.from_settings(branch.settings))
+
+
+def _changes(uow: Any, branch: Branch, now: datetime) -> tuple[list[Wanted], list[dict[str, Any]]]:
+    """Alerts to raise (wanted, not open) and open alerts to clear (no longer wanted)."""
+    wanted = _wanted(uow, branch, now)
+    open_now = {a["subject_key"]: a for a in uow.alerts.for_branch(branch.id, open_only=True)}
+    return [a for key, a in wanted.items() if key not in open_now], [a for k, a in open_now.items() if k not in wanted]
+
+
+def evaluate_branch(deps: Deps, branch_id: int) -> list[dict[str, Any]]:
+    """Raise what the rules want and is not open, clear what is open and no longer wanted."""
+    now = deps.clock()
+    # Most rounds change nothing: look first, so they take no write lock.
+    with deps.store.read() as uow:
+        branch = found(uow.branches.get(branch_id), "branch")
+        if _changes(uow, branch, now) == ([], []):
+            return []
+    with deps.store.write() as uow:
+        branch = found(uow.branches.get(branch_id), "branch")
+        to_raise, to_clear = _changes(uow, branch, now)
+        changed = [uow.alerts.change(a["id"], {"cleared_at": now}) for a in to_clear]
+        for alert in to_raise:
+            values = {"branch_id": branch_id, "kind": alert.kind, "subject_key": alert.key, "subject": alert.subject}
+            values |= {"severity": alert.severity, "message": alert.message, "raised_at": now}
+            changed.append(uow.alerts.add(values))
+        views = [alert_view(a, branch.timezone) for a in changed]
+        for view in views:
+            uow.emit(branch_id, protocol.ALERT, view, now)
+    deps.commit_and_publish(uow)
+    return views
+
+
+def evaluate_all(deps: Deps) -> int:
+    """One round over every branch; returns how many alerts were raised or cleared."""
+    with deps.store.read() as uow:
+        branch_ids = [b.id for b in uow.branches.all()]
+    return sum(len(evaluate_branch(deps, branch_id)) for branch_id in branch_ids)
+
+
+def list_alerts(deps: Deps, principal: Principal | None, branch_id: int, state: str = "open") -> list[dict[str, Any]]:
+    require(principal, MANAGERS, branch_id)
+    if state not in STATES:
+        raise InvalidInput("invalid_state", "state must be open or all", "state")
+    with deps.store.read() as uow:
+        branch = found(uow.branches.get(branch_id), "branch")
+        rows = uow.alerts.for_branch(branch_id, open_only=state == "open")
+    return [alert_view(a, branch.timezone) for a in rows]
+
+
+def acknowledge(deps: Deps, principal: Principal | None, alert_id: int) -> dict[str, Any]:
+    """A manager has seen it: who and when are kept; the alert stays open until its cause ends."""
+    now = deps.clock()
+    with deps.store.write() as uow:
+        alert = uow.alerts.get(alert_id)
+        if alert is None:
+            raise NotFound("alert_not_found", "no such alert", None)
+        who = require(principal, MANAGERS, alert["branch_id"])
+        branch = uow.branches.get(alert["branch_id"])
+        if alert["acknowledged_at"] is None:
+            alert = uow.alerts.change(alert_id, {"acknowledged_by": who.name, "acknowledged_at": now})
+            view = alert_view(alert, branch.timezone)
+            uow.emit(branch.id, protocol.ALERT, view, now)
+        else:
+            view = alert_view(alert, branch.timezone)
+    deps.commit_and_publish(uow)
+    return view
