@@ -182,8 +182,12 @@ def wait_forecast(samples: Sequence[float]) -> WaitForecast:
     )
 
 
-def runs_for(waiting: int, budget_calls: int = 6_000, most: int = 200, least: int = 30) -> int:
-    """Runs that keep one update near a fixed number of simulated calls (its CPU cost)."""
+def runs_for(waiting: int, budget_calls: int = 4_000, most: int = 200, least: int = 12) -> int:
+    """Runs that keep one update near a fixed number of simulated calls, its CPU cost (docs/honest-waits.md).
+
+    A long line needs fewer runs for the same precision: its waits are sums of many
+    service times, so their spread is narrow next to their size.
+    """
     return max(least, min(most, budget_calls // max(waiting, 1)))
 
 
@@ -207,8 +211,9 @@ def forecast(
     rng = random.Random(seed)
     samples: dict[int, list[float]] = {w.ticket_id: [] for w in tracked}
     probe_samples: dict[int, list[float]] = {sid: [] for sid in probe_services}
+    base = _queues_of(state)
     for _ in range(runs):
-        calls = _Run(state, model, rng, {w.ticket_id for w in tracked}, probe_services).run()
+        calls = _Run(state, model, rng, base, {w.ticket_id for w in tracked}, probe_services).run()
         for ticket_id, values in samples.items():
             values.append(calls.get(ticket_id, HORIZON_S))
         for i, sid in enumerate(probe_services):
@@ -222,6 +227,20 @@ def forecast(
 
 _FREE, _ARRIVE, _BOOKED = 0, 1, 2
 _CLASSES = tuple(CustomerClass)
+_Entry = tuple[float, int, Candidate]  # (queue order, ticket id, candidate)
+
+
+def _queues_of(state: BranchState) -> dict[StreamKey, list[_Entry]]:
+    """The waiting tickets in their (service, class) queues, sorted once for every run."""
+    fifo = state.policy.kind is PolicyKind.FIFO
+    queues: dict[StreamKey, list[_Entry]] = {}
+    for w in state.waiting:
+        c = Candidate(w.ticket_id, w.service_id, w.customer_class, w.anchor, w.arrival)
+        entry = (w.arrival if fifo else w.anchor, w.ticket_id, c)
+        queues.setdefault((w.service_id, w.customer_class), []).append(entry)
+    for queue in queues.values():
+        queue.sort()
+    return queues
 
 
 class _Run:
@@ -232,6 +251,7 @@ class _Run:
         state: BranchState,
         model: BranchModel,
         rng: random.Random,
+        base: Mapping[StreamKey, list[_Entry]],
         watched: set[int],
         probe_services: Sequence[int],
     ) -> None:
@@ -240,7 +260,7 @@ class _Run:
         self.by_arrival = state.policy.kind is PolicyKind.FIFO
         self.now = state.now
         self.end = state.now + HORIZON_S
-        self.queues: dict[StreamKey, list[tuple[float, int, Candidate]]] = {}
+        self.queues: dict[StreamKey, list[_Entry]] = {}
         self.events: list[tuple[float, int, int, int]] = []  # (time, order, kind, index)
         self.order = 0
         self.idle: list[bool] = [False] * len(state.desks)
@@ -252,8 +272,14 @@ class _Run:
         for i, desk in enumerate(state.desks):
             for sid in desk.service_ids:
                 self.desks_for.setdefault(sid, []).append(i)
-        for w in state.waiting:
-            self._enqueue(Candidate(w.ticket_id, w.service_id, w.customer_class, w.anchor, w.arrival))
+                for cls in _CLASSES:
+                    self.queues[(sid, cls)] = []
+        for key, queue in base.items():
+            self.queues[key] = list(queue)  # sorted, so already a heap
+        # Each desk's (service, class) queues in its order: the heads it calls from.
+        self.desk_queues = [[self.queues[(sid, cls)] for sid in d.service_ids for cls in _CLASSES] for d in state.desks]
+        self.draws = {sid: _LogNormal(t) for sid, t in model.service_times.items()}
+        self.fallback = _LogNormal(_fallback(model))
         for i, sid in enumerate(probe_services):
             ticket_id = _PROBE_BASE - i
             self.probes.add(ticket_id)
@@ -275,7 +301,8 @@ class _Run:
             if desk.busy_since is None:
                 self._push(self.now, _FREE, i)
                 continue
-            time = model.service_times.get(desk.busy_service or -1) or _fallback(model)
+            known = None if desk.busy_service is None else model.service_times.get(desk.busy_service)
+            time = known or self.fallback.time
             self._push(self.now + time.remaining(rng, self.now - desk.busy_since), _FREE, i)
         self.streams: list[StreamKey] = sorted(
             {k for rates in model.arrivals.rates for k, r in rates.items() if r > 0},
@@ -335,7 +362,7 @@ class _Run:
 
     def _call(self, i: int, t: float) -> None:
         desk = self.state.desks[i]
-        heads = [q[0][2] for sid in desk.service_ids for cls in _CLASSES if (q := self.queues.get((sid, cls)))]
+        heads = [q[0][2] for q in self.desk_queues[i] if q]
         choice = pick_next(heads, desk.service_ids, t, self.policy) if heads else None
         self.idle[i] = choice is None
         if choice is None:
@@ -351,9 +378,27 @@ class _Run:
         self._push(t + self._busy_for(chosen), _FREE, i)
 
     def _busy_for(self, c: Candidate) -> float:
-        if self.rng.random() < self.model.no_show.get(c.customer_class, 0.0):
+        no_show = self.model.no_show.get(c.customer_class)
+        if no_show and self.rng.random() < no_show:
             return self.model.no_show_cost_s
-        return (self.model.service_times.get(c.service_id) or _fallback(self.model)).draw(self.rng)
+        return self.draws.get(c.service_id, self.fallback).draw(self.rng)
+
+
+class _LogNormal:
+    """A service time's draw with its parameters worked out once (draws are the inner loop)."""
+
+    __slots__ = ("exponential", "mu", "sigma", "time")
+
+    def __init__(self, time: ServiceTime) -> None:
+        self.time = time
+        self.exponential = time.exponential
+        sigma2 = math.log(1.0 + time.cv * time.cv)
+        self.mu, self.sigma = math.log(time.mean) - sigma2 / 2.0, math.sqrt(sigma2)
+
+    def draw(self, rng: random.Random) -> float:
+        if self.exponential:
+            return rng.expovariate(1.0 / self.time.mean)
+        return rng.lognormvariate(self.mu, self.sigma)
 
 
 def _fallback(model: BranchModel) -> ServiceTime:

@@ -106,4 +106,16 @@ def test_same_seed_same_forecast_and_runs_shrink_with_the_queue() -> None:
     assert [f.to_dict() for f in first.tickets.values()] == [f.to_dict() for f in again.tickets.values()]
     assert runs_for(20) == 200
     assert runs_for(100) < runs_for(20)
-    assert runs_for(500) == runs_for(5000) >= 30
+    assert runs_for(500) == runs_for(5000) >= 12
+
+
+def test_the_customer_at_the_counter_takes_the_time_of_their_own_service_even_service_zero() -> None:
+    # Service ids start wherever the store starts them; id 0 is a service like any other.
+    quick_and_slow = BranchModel({0: ServiceTime(60.0), 1: ServiceTime(6000.0)})
+    state = BranchState(
+        NOW,
+        (Waiting(5, 0, CustomerClass.REGULAR, NOW, NOW),),
+        (Desk(1, (0, 1), busy_since=NOW - 10.0, busy_service=0),),
+        QueuePolicy(),
+    )
+    assert forecast(state, quick_and_slow, runs=100, seed=4).tickets[5].p90 < 300
