@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from server.domain.errors import Forbidden, NotFound
 from server.domain.records import Principal
+from server.services.forecasting import BranchForecasts
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class Deps:
     # pushes the committed events of these branches to subscribers, in seq order
     publish: Callable[[Iterable[int]], None]
     token_ttl_seconds: int = 12 * 3600
+    # each branch's wait forecast, kept per process (server.services.forecasting.BranchForecasts)
+    forecasts: BranchForecasts = field(default_factory=BranchForecasts)
 
     def commit_and_publish(self, uow: Any) -> None:
         """Called after a write block closed cleanly."""

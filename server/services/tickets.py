@@ -68,7 +68,7 @@ def issue_ticket(
                 "device_id": principal.id if principal and principal.kind == "device" else None,
             }
         )
-        view = ticket_view(uow, branch, ticket, now, with_track_url=True)
+        view = ticket_view(uow, branch, ticket, now, with_track_url=True, forecasts=deps.forecasts)
         uow.emit(branch_id, protocol.TICKET_ISSUED, {"ticket": brief(ticket, None, branch.timezone)}, now)
     deps.commit_and_publish(uow)
     return view
@@ -98,7 +98,9 @@ def get_ticket(deps: Deps, principal: Principal | None, ticket_id: int, token: s
                 raise NotFound("ticket_not_found", "no such ticket", None)
             require(principal, STAFF_ROLES, ticket.branch_id)
         branch = uow.branches.get(ticket.branch_id)
-        view = ticket_view(uow, branch, ticket, now, with_track_url=holder or principal is not None)
+        view = ticket_view(
+            uow, branch, ticket, now, with_track_url=holder or principal is not None, forecasts=deps.forecasts
+        )
         view["service"] = _service_name(uow, ticket)
         view["branch"] = {"id": branch.id, "name": branch.name, "timezone": branch.timezone}
         return view
@@ -164,7 +166,7 @@ def change_ticket(
             raise Conflict("ticket_changed", "the ticket changed meanwhile; reload", "status")
         branch = uow.branches.get(ticket.branch_id)
         _emit_change(uow, branch, updated, action, now)
-        view = ticket_view(uow, branch, updated, now)
+        view = ticket_view(uow, branch, updated, now, forecasts=deps.forecasts)
     deps.commit_and_publish(uow)
     return view
 

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from server.domain.forecast import NOW_WITHIN_S
 from server.simulation.estimates import EstimateRow
 
 # A class with fewer customers than this is reported but not judged.
@@ -14,11 +15,17 @@ ENOUGH = 30
 
 @dataclass(frozen=True, slots=True)
 class Accuracy:
+    """Errors over every customer; the range's calibration over those shown a range (not "now")."""
+
     n: int
     mae: float  # seconds, forecast p50
-    inside: float  # share of real waits within [p10, p90]
+    inside_all: float  # share of all real waits within [p10, p90] ("now" counts as [0, 0])
+    ranged: int  # customers shown a range
+    inside: float  # of those, share of real waits within [p10, p90]
     below: float  # share below p10 (waited less than promised)
     above: float  # share above p90 (waited longer: under-promised)
+    said_now: int
+    now_kept: float  # of those told "now", share called within NOW_WITHIN_S
     naive_mae: float
     erlang_mae: float
     erlang_inside: float
@@ -31,21 +38,28 @@ class Accuracy:
 def accuracy(rows: Iterable[EstimateRow]) -> Accuracy:
     rows = list(rows)
     n = len(rows)
-    if not n:
-        return Accuracy(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    ranged = [r for r in rows if r.p90 > NOW_WITHIN_S]
+    now = [r for r in rows if r.p90 <= NOW_WITHIN_S]
 
-    def share(hits: Iterable[bool]) -> float:
-        return sum(hits) / n
+    def share(hits: Iterable[bool], among: list[EstimateRow]) -> float:
+        return sum(hits) / len(among) if among else 0.0
+
+    def mean(values: Iterable[float]) -> float:
+        return math.fsum(values) / n if n else 0.0
 
     return Accuracy(
         n=n,
-        mae=math.fsum(abs(r.p50 - r.wait) for r in rows) / n,
-        inside=share(r.p10 <= r.wait <= r.p90 for r in rows),
-        below=share(r.wait < r.p10 for r in rows),
-        above=share(r.wait > r.p90 for r in rows),
-        naive_mae=math.fsum(abs(r.naive - r.wait) for r in rows) / n,
-        erlang_mae=math.fsum(abs(r.erlang[1] - r.wait) for r in rows) / n,
-        erlang_inside=share(r.erlang[0] <= r.wait <= r.erlang[2] for r in rows),
+        mae=mean(abs(r.p50 - r.wait) for r in rows),
+        inside_all=share((r.p10 <= r.wait <= r.p90 for r in rows), rows),
+        ranged=len(ranged),
+        inside=share((r.p10 <= r.wait <= r.p90 for r in ranged), ranged),
+        below=share((r.wait < r.p10 for r in ranged), ranged),
+        above=share((r.wait > r.p90 for r in ranged), ranged),
+        said_now=len(now),
+        now_kept=share((r.wait <= NOW_WITHIN_S for r in now), now),
+        naive_mae=mean(abs(r.naive - r.wait) for r in rows),
+        erlang_mae=mean(abs(r.erlang[1] - r.wait) for r in rows),
+        erlang_inside=share((r.erlang[0] <= r.wait <= r.erlang[2] for r in rows), rows),
     )
 
 
@@ -58,15 +72,20 @@ def by_class(rows: Iterable[EstimateRow]) -> dict[str, Accuracy]:
 
 
 def accuracy_table(figures: Mapping[str, Accuracy]) -> str:
-    """Markdown: one row per class (and "all"), minutes for errors, shares in percent."""
+    """Markdown: one row per class (and "all"), minutes for errors, shares in percent.
+
+    Inside / below / above are over the customers shown a range; "now" is how many were
+    told "now" and the share of them called within a minute.
+    """
     lines = [
-        "| class | n | MAE p50 (min) | naive MAE | Erlang MAE | vs naive | inside [p10, p90] | below p10 "
-        "| above p90 | Erlang inside |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| class | n | MAE p50 (min) | naive MAE | Erlang MAE | vs naive | shown a range | inside [p10, p90] "
+        "| below p10 | above p90 | told now (kept) | inside, all | Erlang inside, all |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for cls, a in figures.items():
         lines.append(
             f"| {cls} | {a.n} | {a.mae / 60:.1f} | {a.naive_mae / 60:.1f} | {a.erlang_mae / 60:.1f} "
-            f"| {-a.gain_over_naive:+.0%} | {a.inside:.0%} | {a.below:.0%} | {a.above:.0%} | {a.erlang_inside:.0%} |"
+            f"| {-a.gain_over_naive:+.0%} | {a.ranged} | {a.inside:.0%} | {a.below:.0%} | {a.above:.0%} "
+            f"| {a.said_now} ({a.now_kept:.0%}) | {a.inside_all:.0%} | {a.erlang_inside:.0%} |"
         )
     return "\n".join(lines) + "\n"

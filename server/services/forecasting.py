@@ -1,0 +1,134 @@
+"""Each branch's wait forecast, read from the store and kept per process.
+
+The live state (waiting tickets, open counters and who is at them, bookings still to
+come) is read on every request: a few indexed queries. The forecast is recomputed only
+when that state changed or it is older than :data:`MAX_AGE_S` (waits run down as time
+passes); requests for the same branch meanwhile wait for the one computation under way
+and share it. What the history says (rates, service times, no-shows) is learned from the
+branch's last :data:`HISTORY_DAYS` business days and refreshed every :data:`HISTORY_TTL_S`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from server.domain.appointments import AppointmentStatus
+from server.domain.classes import CounterStatus, CustomerClass, TicketStatus
+from server.domain.forecast import BookedDue, BranchState, Desk, Forecast, Waiting, forecast, runs_for
+from server.domain.learning import History, PastTicket, learn
+from server.domain.numbering import business_date
+from server.domain.records import Branch
+from server.domain.statistics import TicketTimes
+
+MAX_AGE_S = 15.0
+HISTORY_DAYS = 28
+HISTORY_TTL_S = 300.0
+LATE_CHECK_IN_S = 600.0
+BOOKED_SHOW = 0.9  # prior share of booked customers who come
+
+
+@dataclass
+class _Branch:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    key: Any = None
+    at: datetime | None = None
+    result: Forecast | None = None
+    cpu_s: float = 0.0
+    history: History | None = None
+    learned_at: datetime | None = None
+
+
+class BranchForecasts:
+    """Per process: the latest forecast and the learned history of each branch."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._branches: dict[int, _Branch] = {}
+
+    def of(self, uow: Any, branch: Branch, now: datetime) -> Forecast:
+        state, booked = read_state(uow, branch, now)
+        key = (state.waiting, state.desks, booked, branch.policy)
+        with self._lock:
+            entry = self._branches.setdefault(branch.id, _Branch())
+        with entry.lock:
+            fresh = entry.at is not None and abs((now - entry.at).total_seconds()) < MAX_AGE_S
+            if entry.result is not None and entry.key == key and fresh:
+                return entry.result
+            history = self._history(uow, branch, now, entry)
+            services = uow.services.for_branch(branch.id)
+            local = now.astimezone(ZoneInfo(branch.timezone))
+            hour_start = local.replace(minute=0, second=0, microsecond=0).timestamp()
+            expected = {s.id: float(s.expected_service) for s in services}
+            model = history.model(expected, local.weekday(), local.hour, hour_start, booked)
+            started = time.process_time()
+            result = forecast(
+                state,
+                model,
+                runs=runs_for(len(state.waiting)),
+                seed=int(uow.branches.seq(branch.id)),
+                probes=[s.id for s in services if s.active],
+            )
+            entry.cpu_s = time.process_time() - started
+            entry.key, entry.at, entry.result = key, now, result
+            return result
+
+    def _history(self, uow: Any, branch: Branch, now: datetime, entry: _Branch) -> History:
+        stale = entry.learned_at is None or abs((now - entry.learned_at).total_seconds()) >= HISTORY_TTL_S
+        if entry.history is None or stale:
+            today = business_date(now, branch.timezone)
+            rows = uow.stats.ticket_times(branch.id, today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1))
+            entry.history = learn(past_ticket(t, branch.timezone) for t in rows)
+            entry.learned_at = now
+        return entry.history
+
+
+def read_state(uow: Any, branch: Branch, now: datetime) -> tuple[BranchState, tuple[BookedDue, ...]]:
+    """The branch as the forecast starts from it, and the booked customers still to check in."""
+    waiting = tuple(
+        Waiting(t.id, t.service_id, t.customer_class, t.anchor_at.timestamp(), t.issued_at.timestamp())
+        for t in uow.tickets.waiting(branch.id)
+    )
+    at_counter = {t.counter_id: t for t in uow.tickets.open_for_branch(branch.id)}
+    desks = []
+    for c in uow.counters.for_branch(branch.id):
+        if c.status is not CounterStatus.OPEN:
+            continue
+        current = at_counter.get(c.id)
+        since = None if current is None else current.started_at or current.called_at
+        desks.append(
+            Desk(
+                c.number,
+                tuple(c.service_ids),
+                None if since is None else since.timestamp(),
+                None if current is None else current.service_id,
+            )
+        )
+    today = business_date(now, branch.timezone)
+    booked = tuple(
+        BookedDue(a.service_id, a.slot_start.timestamp(), BOOKED_SHOW)
+        for a in uow.appointments.for_branch_day(branch.id, today)
+        if a.status is AppointmentStatus.BOOKED and a.slot_start >= now - timedelta(seconds=LATE_CHECK_IN_S)
+    )
+    return BranchState(now.timestamp(), waiting, tuple(desks), branch.policy), booked
+
+
+def past_ticket(t: TicketTimes, timezone: str) -> PastTicket:
+    local = t.issued_at.astimezone(ZoneInfo(timezone))
+    began = t.started_at or t.called_at
+    served = t.status == TicketStatus.DONE.value and began is not None and t.finished_at is not None
+    cls = CustomerClass(t.customer_class)
+    return PastTicket(
+        day=t.business_date,
+        weekday=local.weekday(),
+        hour=local.hour,
+        service_id=t.service_id,
+        customer_class=cls,
+        service_s=(t.finished_at - began).total_seconds() if served and t.finished_at and began else None,
+        no_show=t.status == TicketStatus.NO_SHOW.value,
+        early_s=(t.anchor_at - t.issued_at).total_seconds() if cls is CustomerClass.APPOINTMENT else None,
+    )
