@@ -33,8 +33,9 @@ StreamKey = tuple[int, CustomerClass]  # (service id, class)
 HORIZON_S = 4 * 3600.0
 # A range whose p90 is within this many seconds says "now".
 NOW_WITHIN_S = 60.0
-# Probes carry negative ids so they never meet a real ticket's.
-_PROBE_BASE = -1
+# Probes carry ids above every real ticket's (ties in the queue go to the lower id, so a
+# probe issued the same second as a real ticket is behind it) and below future arrivals'.
+_PROBE_BASE = 1 << 39
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +218,7 @@ def forecast(
         for ticket_id, values in samples.items():
             values.append(calls.get(ticket_id, HORIZON_S))
         for i, sid in enumerate(probe_services):
-            probe_samples[sid].append(calls.get(_PROBE_BASE - i, HORIZON_S))
+            probe_samples[sid].append(calls.get(_PROBE_BASE + i, HORIZON_S))
     return Forecast(
         tickets={tid: wait_forecast(v) for tid, v in samples.items()},
         services={sid: wait_forecast(v) for sid, v in probe_samples.items()},
@@ -281,7 +282,7 @@ class _Run:
         self.draws = {sid: _LogNormal(t) for sid, t in model.service_times.items()}
         self.fallback = _LogNormal(_fallback(model))
         for i, sid in enumerate(probe_services):
-            ticket_id = _PROBE_BASE - i
+            ticket_id = _PROBE_BASE + i
             self.probes.add(ticket_id)
             self.watched.add(ticket_id)
             self._enqueue(Candidate(ticket_id, sid, CustomerClass.REGULAR, self.now, self.now))

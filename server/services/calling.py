@@ -102,7 +102,7 @@ def call_next(deps: Deps, principal: Principal | None, counter_id: int) -> dict[
         if ticket is None:
             return None
         emit_called(uow, branch, ticket, now, counter=counter)
-        view = ticket_view(uow, branch, ticket, now, counter=counter, forecasts=deps.forecasts)
+        view = ticket_view(uow, branch, ticket, now, counter=counter, forecasts=deps.forecasts.cached)
     deps.commit_and_publish(uow)
     return view
 
@@ -153,7 +153,7 @@ def call_ticket(deps: Deps, principal: Principal | None, counter_id: int, ticket
             {"counter_id": counter_id, "number": ticket.number},
         )
         emit_called(uow, branch, claimed, now, counter=counter)
-        view = ticket_view(uow, branch, claimed, now, counter=counter, forecasts=deps.forecasts)
+        view = ticket_view(uow, branch, claimed, now, counter=counter, forecasts=deps.forecasts.cached)
     deps.commit_and_publish(uow)
     return view
 
@@ -216,7 +216,7 @@ def transfer_ticket(
             {"ticket": brief(updated, None, branch.timezone), "action": "transfer"},
             now,
         )
-        view = ticket_view(uow, branch, updated, now, forecasts=deps.forecasts)
+        view = ticket_view(uow, branch, updated, now, forecasts=deps.forecasts.cached)
     deps.commit_and_publish(uow)
     return view
 

@@ -4,7 +4,9 @@ The live state (waiting tickets, open counters and who is at them, bookings stil
 come) is read on every request: a few indexed queries. The forecast is recomputed only
 when that state changed or it is older than :data:`MAX_AGE_S` (waits run down as time
 passes); requests for the same branch meanwhile wait for the one computation under way
-and share it. What the history says (rates, service times, no-shows) is learned from the
+and share it. Writes (issuing, calling) never compute while they hold the write transaction: they
+take the latest forecast (:attr:`BranchForecasts.cached`), in which a ticket issued since
+is the service's "ticket issued now" line. What the history says (rates, service times, no-shows) is learned from the
 branch's last :data:`HISTORY_DAYS` business days and refreshed every :data:`HISTORY_TTL_S`.
 """
 
@@ -26,6 +28,8 @@ from server.domain.records import Branch
 from server.domain.statistics import TicketTimes
 
 MAX_AGE_S = 15.0
+# Writes take a forecast up to this old rather than compute under the write lock.
+WRITE_MAX_AGE_S = 60.0
 HISTORY_DAYS = 28
 HISTORY_TTL_S = 300.0
 LATE_CHECK_IN_S = 600.0
@@ -50,14 +54,20 @@ class BranchForecasts:
         self._lock = threading.Lock()
         self._branches: dict[int, _Branch] = {}
 
-    def of(self, uow: Any, branch: Branch, now: datetime) -> Forecast:
-        state, booked = read_state(uow, branch, now)
-        key = (state.waiting, state.desks, booked, branch.policy)
+    @property
+    def cached(self) -> CachedForecasts:
+        return CachedForecasts(self)
+
+    def of(self, uow: Any, branch: Branch, now: datetime, *, recompute: bool = True) -> Forecast:
         with self._lock:
             entry = self._branches.setdefault(branch.id, _Branch())
         with entry.lock:
-            fresh = entry.at is not None and abs((now - entry.at).total_seconds()) < MAX_AGE_S
-            if entry.result is not None and entry.key == key and fresh:
+            age = None if entry.at is None else abs((now - entry.at).total_seconds())
+            if entry.result is not None and not recompute and age is not None and age < WRITE_MAX_AGE_S:
+                return entry.result
+            state, booked = read_state(uow, branch, now)
+            key = (state.waiting, state.desks, booked, branch.policy)
+            if entry.result is not None and entry.key == key and age is not None and age < MAX_AGE_S:
                 return entry.result
             history = self._history(uow, branch, now, entry)
             services = uow.services.for_branch(branch.id)
@@ -85,6 +95,16 @@ class BranchForecasts:
             entry.history = learn(past_ticket(t, branch.timezone) for t in rows)
             entry.learned_at = now
         return entry.history
+
+
+class CachedForecasts:
+    """The latest forecast of each branch, computed only when there is none yet (for write transactions)."""
+
+    def __init__(self, forecasts: BranchForecasts) -> None:
+        self.forecasts = forecasts
+
+    def of(self, uow: Any, branch: Branch, now: datetime) -> Forecast:
+        return self.forecasts.of(uow, branch, now, recompute=False)
 
 
 def read_state(uow: Any, branch: Branch, now: datetime) -> tuple[BranchState, tuple[BookedDue, ...]]:

@@ -16,7 +16,7 @@ from server.domain.numbering import business_date, format_number
 from server.domain.records import Branch, Principal, Ticket
 from server.domain.secret_match import same_secret
 from server.services.context import STAFF_ROLES, Deps, found, require
-from server.services.views import brief, call_view, ticket_view
+from server.services.views import brief, call_view, forecast_fields, ticket_view
 
 LANGUAGES = ("zh", "en")
 
@@ -68,9 +68,12 @@ def issue_ticket(
                 "device_id": principal.id if principal and principal.kind == "device" else None,
             }
         )
-        view = ticket_view(uow, branch, ticket, now, with_track_url=True, forecasts=deps.forecasts)
+        view = ticket_view(uow, branch, ticket, now, with_track_url=True)
         uow.emit(branch_id, protocol.TICKET_ISSUED, {"ticket": brief(ticket, None, branch.timezone)}, now)
     deps.commit_and_publish(uow)
+    # The wait printed and shown at the kiosk: forecast once the ticket is in, outside the write lock.
+    with deps.store.read() as uow:
+        view |= forecast_fields(deps.forecasts.of(uow, branch, now), ticket)
     return view
 
 
@@ -166,7 +169,7 @@ def change_ticket(
             raise Conflict("ticket_changed", "the ticket changed meanwhile; reload", "status")
         branch = uow.branches.get(ticket.branch_id)
         _emit_change(uow, branch, updated, action, now)
-        view = ticket_view(uow, branch, updated, now, forecasts=deps.forecasts)
+        view = ticket_view(uow, branch, updated, now, forecasts=deps.forecasts.cached)
     deps.commit_and_publish(uow)
     return view
 

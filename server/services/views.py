@@ -79,6 +79,16 @@ def estimate_view(band: WaitForecast | None) -> dict[str, Any] | None:
     return None if band is None else estimate_body(band.p10, band.p50, band.p90, band.now)
 
 
+def forecast_fields(latest: Forecast, ticket: Ticket) -> dict[str, Any]:
+    """``estimated_wait`` and ``turn_near`` of a waiting ticket from the branch's forecast.
+
+    A ticket issued since that forecast gets what it said of a ticket issued now.
+    """
+    band = latest.tickets.get(ticket.id) or latest.services.get(ticket.service_id)
+    near = band is not None and band.chance_within(TURN_NEAR_S) >= TURN_NEAR_CHANCE
+    return {"estimated_wait": estimate_view(band), "turn_near": near}
+
+
 def ticket_view(
     uow: Any,
     branch: Branch,
@@ -119,9 +129,7 @@ def ticket_view(
     if ticket.status is TicketStatus.WAITING:
         view["people_ahead"] = people_ahead(uow, branch, ticket, now)
         if forecasts is not None:
-            band = forecasts.of(uow, branch, now).tickets.get(ticket.id)
-            view["estimated_wait"] = estimate_view(band)
-            view["turn_near"] = band is not None and band.chance_within(TURN_NEAR_S) >= TURN_NEAR_CHANCE
+            view |= forecast_fields(forecasts.of(uow, branch, now), ticket)
     if with_track_url:
         view["track_url"] = track_url(ticket)
     return view

@@ -119,3 +119,10 @@ def test_the_customer_at_the_counter_takes_the_time_of_their_own_service_even_se
         QueuePolicy(),
     )
     assert forecast(state, quick_and_slow, runs=100, seed=4).tickets[5].p90 < 300
+
+
+def test_a_ticket_issued_now_is_behind_one_issued_the_same_second() -> None:
+    state = BranchState(NOW, (Waiting(3, 1, CustomerClass.REGULAR, NOW, NOW),), (Desk(1, (1,)),), QueuePolicy())
+    result = forecast(state, BranchModel({1: ServiceTime(300.0)}), runs=50, seed=1, probes=(1,))
+    assert result.tickets[3].now is True
+    assert result.services[1].p10 > 30
