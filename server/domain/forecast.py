@@ -209,6 +209,8 @@ def forecast(
     served = {sid for d in state.desks for sid in d.service_ids}
     tracked = [w for w in state.waiting if w.service_id in served and (track is None or w.ticket_id in track)]
     probe_services = [sid for sid in dict.fromkeys(probes) if sid in served]
+    if not tracked and not probe_services:
+        return Forecast({}, {}, 0)  # no open counter: nothing to forecast
     rng = random.Random(seed)
     samples: dict[int, list[float]] = {w.ticket_id: [] for w in tracked}
     probe_samples: dict[int, list[float]] = {sid: [] for sid in probe_services}

@@ -109,10 +109,6 @@ class CachedForecasts:
 
 def read_state(uow: Any, branch: Branch, now: datetime) -> tuple[BranchState, tuple[BookedDue, ...]]:
     """The branch as the forecast starts from it, and the booked customers still to check in."""
-    waiting = tuple(
-        Waiting(t.id, t.service_id, t.customer_class, t.anchor_at.timestamp(), t.issued_at.timestamp())
-        for t in uow.tickets.waiting(branch.id)
-    )
     at_counter = {t.counter_id: t for t in uow.tickets.open_for_branch(branch.id)}
     desks = []
     for c in uow.counters.for_branch(branch.id):
@@ -128,6 +124,12 @@ def read_state(uow: Any, branch: Branch, now: datetime) -> tuple[BranchState, tu
                 None if current is None else current.service_id,
             )
         )
+    if not desks:  # nobody will be called: nothing to forecast, nothing more to read
+        return BranchState(now.timestamp(), (), (), branch.policy), ()
+    waiting = tuple(
+        Waiting(c.ticket_id, c.service_id, c.customer_class, c.anchor, c.arrival)
+        for c in uow.tickets.waiting_candidates(branch.id)
+    )
     today = business_date(now, branch.timezone)
     booked = tuple(
         BookedDue(a.service_id, a.slot_start.timestamp(), BOOKED_SHOW)
