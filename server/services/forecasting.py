@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -70,11 +70,13 @@ class BranchForecasts:
             if entry.result is not None and entry.key == key and age is not None and age < MAX_AGE_S:
                 return entry.result
             history = self._history(uow, branch, now, entry)
+            early, spread = history.punctuality()
+            due = tuple(replace(b, early_mean_s=early, early_sd_s=spread) for b in booked)
             services = uow.services.for_branch(branch.id)
             local = now.astimezone(ZoneInfo(branch.timezone))
             hour_start = local.replace(minute=0, second=0, microsecond=0).timestamp()
             expected = {s.id: float(s.expected_service) for s in services}
-            model = history.model(expected, local.weekday(), local.hour, hour_start, booked)
+            model = history.model(expected, local.weekday(), local.hour, hour_start, due)
             started = time.process_time()
             result = forecast(
                 state,
@@ -108,7 +110,10 @@ class CachedForecasts:
 
 
 def read_state(uow: Any, branch: Branch, now: datetime) -> tuple[BranchState, tuple[BookedDue, ...]]:
-    """The branch as the forecast starts from it, and the booked customers still to check in."""
+    """The branch as the forecast starts from it, and the booked customers still to check in.
+
+    How early booked customers come is the branch's own habit, filled in from its history.
+    """
     at_counter = {t.counter_id: t for t in uow.tickets.open_for_branch(branch.id)}
     desks = []
     for c in uow.counters.for_branch(branch.id):
