@@ -5,7 +5,8 @@ The layout decides words and emphasis only; the printer adapter decides bytes. A
 
     {"job_id": "j-1",
      "ticket": {"number": "A017", "issued_at": "2024-05-01T01:30:00+00:00", "people_ahead": 3,
-                "estimated_wait": {"p10": 240, "p50": 480, "p90": 900}, "track_url": "/track/1?token=T",
+                "estimated_wait": {"p10": 240, "p50": 480, "p90": 900, "now": false,
+                                   "label": {"zh": "约 4–15 分钟", "en": "4–15 min"}}, "track_url": "/track/1?token=T",
                 "appointment_code": null, "language": "zh"},
      "service": {"name": {"zh": "个人业务", "en": "Personal banking"}},
      "branch": {"name": {"zh": "中山路支行", "en": "Zhongshan Road"}, "timezone": "Asia/Shanghai"},
@@ -57,6 +58,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "ahead_none": {"zh": "前面没有人在等候", "en": "Nobody is ahead of you"},
     "wait": {"zh": "预计等待 {low}-{high} 分钟", "en": "Estimated wait {low}-{high} min"},
     "wait_short": {"zh": "预计很快叫到您", "en": "You will be called shortly"},
+    # The server's own wording of the range, as the kiosk screen and the tracking page show it.
+    "wait_label": {"zh": "预计等候 {label}", "en": "Estimated wait: {label}"},
     "appointment": {"zh": "预约号 {code}", "en": "Appointment {code}"},
     "scan": {"zh": "扫码查看排队进度", "en": "Scan to follow your turn"},
     "footer": {"zh": "请留意叫号，过号请与工作人员联系", "en": "Please listen for your number"},
@@ -110,16 +113,22 @@ def _details(ticket: Mapping[str, Any], timezone: str | None, languages: Sequenc
     return [_left(block) for block in blocks]
 
 
-def _wait_lines(estimate: Mapping[str, int] | None, languages: Sequence[str]) -> list[Block]:
+def _wait_lines(estimate: Mapping[str, Any] | None, languages: Sequence[str]) -> list[Block]:
     if not estimate:
         return []
+    label = estimate.get("label")
+    if isinstance(label, Mapping):
+        return [
+            TextLine(_LABELS["wait_label"][code].format(label=label[code])) for code in languages if label.get(code)
+        ]
+    # A job from a server that sends no label: the same rounding as its label.
     low, high = wait_minutes(estimate)
     if high <= 1:
         return _labelled("wait_short", languages)
     return _labelled("wait", languages, low=low, high=high)
 
 
-def wait_minutes(estimate: Mapping[str, int]) -> tuple[int, int]:
+def wait_minutes(estimate: Mapping[str, Any]) -> tuple[int, int]:
     """p10-p90 seconds as whole minutes: the low end rounds down, the high end up, never a promise."""
     low = int(estimate.get("p10", 0)) // 60
     high = math.ceil(int(estimate.get("p90", estimate.get("p50", 0))) / 60)

@@ -1,4 +1,6 @@
-"""Wait estimate shown to customers: a p10-p90 range, never a promise.
+"""The Erlang wait estimate customers were shown before the forecast (``server/domain/forecast.py``).
+
+Kept as the comparison the forecast's accuracy bench reports against (``docs/honest-waits.md``).
 
 With n people served first, s counters and a mean service time m, the wait is
 approximately Erlang(n + 1, s / m) (Ibrahim & Whitt). Small n: exact quantiles by

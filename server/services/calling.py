@@ -110,7 +110,7 @@ def call_next(deps: Deps, principal: Principal | None, counter_id: int) -> dict[
         if ticket is None:
             return None
         emit_called(uow, branch, ticket, now, counter=counter)
-        view = ticket_view(uow, branch, ticket, now, counter=counter)
+        view = ticket_view(uow, branch, ticket, now, counter=counter, forecasts=deps.forecasts.cached)
     deps.commit_and_publish(uow)
     return view
 
@@ -154,7 +154,7 @@ def call_ticket(deps: Deps, principal: Principal | None, counter_id: int, ticket
         detail = {"counter_id": counter_id, "number": ticket.number, "reason": reason}
         audit(uow, branch.id, principal, now, "call_out_of_order", detail, ticket_id)
         emit_called(uow, branch, claimed, now, counter=counter)
-        view = ticket_view(uow, branch, claimed, now, counter=counter)
+        view = ticket_view(uow, branch, claimed, now, counter=counter, forecasts=deps.forecasts.cached)
     deps.commit_and_publish(uow)
     return view
 
@@ -195,7 +195,7 @@ def transfer_ticket(
             {"ticket": brief(updated, None, branch.timezone), "action": "transfer"},
             now,
         )
-        view = ticket_view(uow, branch, updated, now)
+        view = ticket_view(uow, branch, updated, now, forecasts=deps.forecasts.cached)
     deps.commit_and_publish(uow)
     return view
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from server.domain.errors import Forbidden, NotFound
 from server.domain.records import Principal
+from server.services.forecasting import BranchForecasts
 
 
 def _inline(function: Callable[..., Any], *args: Any) -> Any:
@@ -27,6 +28,8 @@ class Deps:
     # runs CPU-heavy work that holds no lock of ours (password hashing) where it cannot stall
     # the server's event loop: a thread of gevent's pool when serving, inline elsewhere
     offload: Callable[..., Any] = _inline
+    # each branch's wait forecast, kept per process (server.services.forecasting.BranchForecasts)
+    forecasts: BranchForecasts = field(default_factory=BranchForecasts)
 
     def commit_and_publish(self, uow: Any) -> None:
         """Called after a write block closed cleanly."""

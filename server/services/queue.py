@@ -15,7 +15,7 @@ def snapshot(deps: Deps, principal: Principal | None, branch_id: int) -> dict[st
     require(principal, SCREEN_ROLES, branch_id)
     with deps.store.read() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
-        return queue_snapshot(uow, branch, deps.clock())
+        return queue_snapshot(uow, branch, deps.clock(), deps.forecasts)
 
 
 def missed_events(deps: Deps, principal: Principal | None, branch_id: int, since_seq: int) -> dict[str, Any]:
@@ -29,6 +29,6 @@ def missed_events(deps: Deps, principal: Principal | None, branch_id: int, since
         last = uow.branches.seq(branch_id)
         oldest = uow.events.oldest_kept(branch_id)
         if since_seq > last or (oldest is not None and since_seq < oldest - 1) or since_seq < 0:
-            return {"snapshot": queue_snapshot(uow, branch, deps.clock())}
+            return {"snapshot": queue_snapshot(uow, branch, deps.clock(), deps.forecasts)}
         events = uow.events.after(branch_id, since_seq, last)
         return {"events": [{"event": name, "data": payload} for _seq, name, payload in events]}

@@ -16,7 +16,7 @@ from server.domain.numbering import business_date, format_number
 from server.domain.records import Branch, Principal, Ticket
 from server.domain.secret_match import same_secret
 from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found, require
-from server.services.views import brief, call_view, ticket_view
+from server.services.views import brief, call_view, forecast_fields, ticket_view
 
 LANGUAGES = ("zh", "en")
 
@@ -71,6 +71,9 @@ def issue_ticket(
         view = ticket_view(uow, branch, ticket, now, with_track_url=True)
         uow.emit(branch_id, protocol.TICKET_ISSUED, {"ticket": brief(ticket, None, branch.timezone)}, now)
     deps.commit_and_publish(uow)
+    # The wait printed and shown at the kiosk: forecast once the ticket is in, outside the write lock.
+    with deps.store.read() as uow:
+        view |= forecast_fields(deps.forecasts.of(uow, branch, now), ticket)
     return view
 
 
@@ -98,7 +101,9 @@ def get_ticket(deps: Deps, principal: Principal | None, ticket_id: int, token: s
                 raise NotFound("ticket_not_found", "no such ticket", None)
             require(principal, STAFF_ROLES, ticket.branch_id)
         branch = uow.branches.get(ticket.branch_id)
-        view = ticket_view(uow, branch, ticket, now, with_track_url=holder or principal is not None)
+        view = ticket_view(
+            uow, branch, ticket, now, with_track_url=holder or principal is not None, forecasts=deps.forecasts
+        )
         view["service"] = _service_name(uow, ticket)
         view["branch"] = {"id": branch.id, "name": branch.name, "timezone": branch.timezone}
         return view
@@ -171,7 +176,7 @@ def change_ticket(
             detail = {"number": ticket.number, "from_status": ticket.status.value, "counter_id": ticket.counter_id}
             audit(uow, branch.id, principal, now, action, detail, ticket_id)
         _emit_change(uow, branch, updated, action, now)
-        view = ticket_view(uow, branch, updated, now)
+        view = ticket_view(uow, branch, updated, now, forecasts=deps.forecasts.cached)
     deps.commit_and_publish(uow)
     return view
 

@@ -7,10 +7,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.domain.classes import CounterStatus, TicketStatus
-from server.domain.estimate import estimate_wait
+from server.domain.forecast import Forecast, WaitForecast
 from server.domain.hours import dump_opening_hours, is_open
 from server.domain.policy import ahead_thresholds
 from server.domain.records import Branch, Counter, Service, Ticket
+from server.domain.wait_label import estimate_body
+
+# "Your turn is near": the forecast gives at least this chance of a call within this time.
+TURN_NEAR_S = 5 * 60
+TURN_NEAR_CHANCE = 0.5
 
 
 def iso(value: datetime | None, timezone: str) -> str | None:
@@ -78,6 +83,21 @@ def serving_counters(counters: list[Counter], service_id: int) -> int:
     return sum(1 for c in counters if c.status is CounterStatus.OPEN and service_id in c.service_ids)
 
 
+def estimate_view(band: WaitForecast | None) -> dict[str, Any] | None:
+    """``estimated_wait`` on the wire; None when no open counter serves the service."""
+    return None if band is None else estimate_body(band.p10, band.p50, band.p90, band.now)
+
+
+def forecast_fields(latest: Forecast, ticket: Ticket) -> dict[str, Any]:
+    """``estimated_wait`` and ``turn_near`` of a waiting ticket from the branch's forecast.
+
+    A ticket issued since that forecast gets what it said of a ticket issued now.
+    """
+    band = latest.tickets.get(ticket.id) or latest.services.get(ticket.service_id)
+    near = band is not None and band.chance_within(TURN_NEAR_S) >= TURN_NEAR_CHANCE
+    return {"estimated_wait": estimate_view(band), "turn_near": near}
+
+
 def ticket_view(
     uow: Any,
     branch: Branch,
@@ -86,7 +106,9 @@ def ticket_view(
     *,
     with_track_url: bool = False,
     counter: Counter | None = None,
+    forecasts: Any = None,
 ) -> dict[str, Any]:
+    """A ticket; a waiting one gets its forecast from ``forecasts`` (``BranchForecasts``)."""
     tz = branch.timezone
     view: dict[str, Any] = {
         "id": ticket.id,
@@ -107,25 +129,28 @@ def ticket_view(
         "appointment_code": ticket.appointment_code,
         "people_ahead": 0,
         "estimated_wait": None,
+        "turn_near": False,
     }
     if ticket.counter_id is not None:
         if counter is None or counter.id != ticket.counter_id:
             counter = uow.counters.get(ticket.counter_id)
         view["counter_number"] = counter.number if counter else None
     if ticket.status is TicketStatus.WAITING:
-        service = uow.services.get(ticket.service_id)
-        ahead = people_ahead(uow, branch, ticket, now)
-        counters = serving_counters(uow.counters.for_branch(branch.id), ticket.service_id)
-        view["people_ahead"] = ahead
-        view["estimated_wait"] = estimate_wait(ahead, counters, service.expected_service).to_dict()
+        view["people_ahead"] = people_ahead(uow, branch, ticket, now)
+        if forecasts is not None:
+            view |= forecast_fields(forecasts.of(uow, branch, now), ticket)
     if with_track_url:
         view["track_url"] = track_url(ticket)
     return view
 
 
-def queue_snapshot(uow: Any, branch: Branch, now: datetime) -> dict[str, Any]:
-    """Everything a screen needs to draw the branch, consistent with ``seq``."""
+def queue_snapshot(uow: Any, branch: Branch, now: datetime, forecasts: Any) -> dict[str, Any]:
+    """Everything a screen needs to draw the branch, consistent with ``seq``.
+
+    A service's ``estimated_wait`` is the forecast for a regular ticket issued now.
+    """
     seq = uow.branches.seq(branch.id)
+    forecast: Forecast = forecasts.of(uow, branch, now)
     services = uow.services.for_branch(branch.id)
     counters = uow.counters.for_branch(branch.id)
     summary = uow.tickets.waiting_summary(branch.id)
@@ -139,7 +164,7 @@ def queue_snapshot(uow: Any, branch: Branch, now: datetime) -> dict[str, Any]:
                 "waiting": waiting,
                 "longest_wait": int((now - earliest).total_seconds()) if earliest else 0,
                 "open_counters": open_counters,
-                "estimated_wait": estimate_wait(waiting, open_counters, s.expected_service).to_dict(),
+                "estimated_wait": estimate_view(forecast.services.get(s.id)),
             }
         )
     return {

@@ -11,7 +11,9 @@ import click
 from server.domain.errors import InvalidInput
 from server.domain.policy import QueuePolicy
 from server.simulation import engine
+from server.simulation.accuracy import accuracy, accuracy_table, by_class
 from server.simulation.counters import Counter, counters_toml, load_counters
+from server.simulation.estimates import EstimateRow, estimate_day, estimates_json
 from server.simulation.generator import DayShape, branch_counters, generate_day
 from server.simulation.history import trace_from_history
 from server.simulation.metrics import day_figures
@@ -29,6 +31,10 @@ _PATH = click.Path(dir_okay=False, path_type=Path)
 @click.option("--weights", type=_PATH, help="Policy TOML: [classes.<cls>] target, head_start, hard_limit.")
 @click.option("--plot", type=_PATH, help="Write waits over the day per class to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (waits in seconds).")
+@click.option(
+    "--estimates", is_flag=True, help="Also replay the wait forecast shown at each check-in and how it came true."
+)
+@click.option("--runs", type=click.IntRange(1, 2000), default=100, show_default=True, help="Forecast runs each.")
 @click.option("--from-db", "from_db", is_flag=True, help="Replay a past day of a branch from the database.")
 @click.option("--branch", "branch_ref", help="With --from-db: the branch's code or id.")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="With --from-db: the day, YYYY-MM-DD.")
@@ -51,6 +57,8 @@ def simulate(
     weights: Path | None,
     plot: Path | None,
     as_json: bool,
+    estimates: bool,
+    runs: int,
     from_db: bool,
     branch_ref: str | None,
     day: datetime | None,
@@ -78,10 +86,17 @@ def simulate(
             arrivals, counters, base = load_trace(trace), load_counters(counters_path), QueuePolicy()
         base = load_weights(weights) if weights else base
         names = [n.strip() for raw in policies for n in raw.split(",") if n.strip()] or [base.kind.value]
-        results = {name: engine.simulate(arrivals, counters, with_kind(base, name)) for name in names}
+        policies_by_name = {name: with_kind(base, name) for name in names}
     except SimulationInputError as exc:
         raise click.ClickException(str(exc)) from None
-    _report(results, as_json, plot)
+    shown: dict[str, list[EstimateRow]] = {}
+    results = {}
+    for name, policy in policies_by_name.items():
+        if estimates:
+            results[name], shown[name] = estimate_day(arrivals, counters, policy, runs=runs)
+        else:
+            results[name] = engine.simulate(arrivals, counters, policy)
+    _report(results, as_json, plot, shown)
 
 
 def _from_db(
@@ -123,9 +138,17 @@ def replay_inputs(
     return trace_from_history(found.rows, found.opening), counters, policy
 
 
-def _report(results: dict[str, engine.DayResult], as_json: bool, plot: Path | None) -> None:
+def _report(
+    results: dict[str, engine.DayResult], as_json: bool, plot: Path | None, shown: dict[str, list[EstimateRow]]
+) -> None:
     figures = {name: day_figures(r) for name, r in results.items()}
-    click.echo(figures_json(figures) if as_json else text_report(figures), nl=False)
+    if as_json:
+        click.echo(figures_json(figures, {name: estimates_json(rows) for name, rows in shown.items()}), nl=False)
+    else:
+        click.echo(text_report(figures), nl=False)
+        for name, rows in shown.items():
+            click.echo(f"\nwait forecast shown at check-in, policy {name} (runs per customer: see --runs):")
+            click.echo(accuracy_table(by_class(rows) | {"all": accuracy(rows)}), nl=False)
     if plot is not None:
         from server.simulation.plot import plot_waits
 

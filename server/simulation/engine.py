@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from server.domain.classes import CustomerClass
+from server.domain.forecast import BranchState, Desk, Waiting
 from server.domain.policy import Candidate, PolicyKind, QueuePolicy, pick_next
 from server.simulation.counters import Counter
 from server.simulation.trace import Arrival
@@ -68,16 +69,35 @@ class _Desk:
     service_ids: list[int]
     queues: list[list[tuple[float, int, Candidate]]]
     idle: bool = False
+    busy_since: float | None = None
+    busy_service: int | None = None
 
     def may_call(self, now: float) -> bool:
         return self.counter.close_s is None or now < self.counter.close_s
 
 
+# Told of each customer as they join the queue (ticket, arrival, the branch as it is then),
+# before an idle counter calls them: what a forecast shown at check-in would have seen.
+ArrivalObserver = Callable[[int, Arrival, BranchState], None]
+
+
+def service_index(arrivals: Sequence[Arrival], counters: Sequence[Counter]) -> dict[str, int]:
+    """The simulator's id of each service name: its position in name order."""
+    names = sorted({a.service for a in arrivals} | {s for c in counters for s in c.services})
+    return {name: i for i, name in enumerate(names)}
+
+
 class _Day:
-    def __init__(self, arrivals: Sequence[Arrival], counters: Sequence[Counter], policy: QueuePolicy) -> None:
-        names = sorted({a.service for a in arrivals} | {s for c in counters for s in c.services})
-        self.service_ids = {name: i for i, name in enumerate(names)}
+    def __init__(
+        self,
+        arrivals: Sequence[Arrival],
+        counters: Sequence[Counter],
+        policy: QueuePolicy,
+        observer: ArrivalObserver | None = None,
+    ) -> None:
+        self.service_ids = service_index(arrivals, counters)
         self.policy = policy
+        self.observer = observer
         self.by_arrival = policy.kind is PolicyKind.FIFO
         self.queues: dict[tuple[int, CustomerClass], list[tuple[float, int, Candidate]]] = {
             (sid, cls): [] for sid in self.service_ids.values() for cls in _CLASSES
@@ -120,13 +140,30 @@ class _Day:
         candidate = Candidate(ticket, sid, cls, anchor, now)
         heapq.heappush(self.queues[(sid, cls)], (now if self.by_arrival else anchor, ticket, candidate))
         self.waiting[ticket] = (arrival, cls, wait_from)
+        if self.observer is not None:
+            self.observer(ticket, arrival, self.state(now))
         for desk in self.desks_for[sid]:
             if desk.idle and desk.may_call(now):
                 self._call(desk, now)
                 return
 
+    def state(self, now: float) -> BranchState:
+        """The branch at ``now`` as the forecast sees it: waiting tickets and the counters still calling."""
+        waiting = tuple(
+            Waiting(c.ticket_id, c.service_id, c.customer_class, c.anchor, c.arrival)
+            for queue in self.queues.values()
+            for _, _, c in queue
+        )
+        desks = tuple(
+            Desk(d.counter.number, tuple(d.service_ids), d.busy_since, d.busy_service)
+            for d in self.desks
+            if d.counter.open_s <= now and d.may_call(now)
+        )
+        return BranchState(now, waiting, desks, self.policy)
+
     def _free(self, now: float, desk_index: int) -> None:
         desk = self.desks[desk_index]
+        desk.busy_since = desk.busy_service = None
         self.result.end_s = max(self.result.end_s, now)
         if desk.may_call(now):
             self._call(desk, now)
@@ -145,6 +182,7 @@ class _Day:
         number = desk.counter.number
         self.result.calls.append(Call(chosen.ticket_id, arrival, cls, wait_from, now, number, choice.reason.code))
         self.result.busy_s[number] += arrival.service_s
+        desk.busy_since, desk.busy_service = now, chosen.service_id
         heapq.heappush(self.events, (now + arrival.service_s, desk.index))
 
 
@@ -158,9 +196,14 @@ def _check_in(arrival: Arrival) -> tuple[CustomerClass, float, float]:
     return CustomerClass.APPOINTMENT, slot, max(slot, arrival.arrival_s)
 
 
-def simulate(arrivals: Sequence[Arrival], counters: Sequence[Counter], policy: QueuePolicy) -> DayResult:
+def simulate(
+    arrivals: Sequence[Arrival],
+    counters: Sequence[Counter],
+    policy: QueuePolicy,
+    observer: ArrivalObserver | None = None,
+) -> DayResult:
     """Replay ``arrivals`` through ``counters`` under ``policy``; calls come out in call order."""
-    return _Day(arrivals, counters, policy).run(arrivals)
+    return _Day(arrivals, counters, policy, observer).run(arrivals)
 
 
 def open_seconds(counter: Counter, end_s: float) -> float:

@@ -11,9 +11,14 @@ from server.simulation.metrics import DayFigures, WaitSummary
 _COLUMNS = ("n", "mean", "p50", "p90", "p95", "within")
 
 
-def figures_json(figures: Mapping[str, DayFigures]) -> str:
-    """``{"policies": {NAME: {"classes", "services", "utilisation", ...}}}``, waits in seconds."""
+def figures_json(figures: Mapping[str, DayFigures], estimates: Mapping[str, list[dict[str, Any]]] | None = None) -> str:
+    """``{"policies": {NAME: {"classes", "services", "utilisation", ...}}}``, waits in seconds.
+
+    With ``estimates``, each policy also gets its ``"estimates"`` rows (CONTRACT 1.1).
+    """
     document: dict[str, Any] = {"policies": {name: f.to_dict() for name, f in figures.items()}}
+    for name, rows in (estimates or {}).items():
+        document["policies"][name]["estimates"] = rows
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -105,6 +105,20 @@ class Tickets(Repo):
         ).one_or_none()
         return mapping.ticket(row) if row else None
 
+    def waiting_candidates(self, branch_id: int) -> list[Candidate]:
+        """Every waiting ticket of the branch as the policy sees it: what the wait forecast starts from."""
+        rows = self.conn.execute(
+            select(T.c.id, T.c.service_id, T.c.customer_class, T.c.anchor_at, T.c.issued_at).where(
+                T.c.branch_id == branch_id, T.c.status == TicketStatus.WAITING.value
+            )
+        )
+        return [
+            Candidate(
+                r.id, r.service_id, CustomerClass(r.customer_class), timestamp(r.anchor_at), timestamp(r.issued_at)
+            )
+            for r in rows
+        ]
+
     def waiting(self, branch_id: int) -> list[Ticket]:
         rows = self.conn.execute(
             select(T).where(T.c.branch_id == branch_id, T.c.status == "waiting").order_by(T.c.anchor_at, T.c.id)

@@ -19,6 +19,7 @@ from server import protocol
 from server.domain.errors import InvalidInput
 from server.domain.records import MAX_ID
 from server.services.context import Deps
+from server.services.forecasting import BranchForecasts
 from server.settings import Settings
 from server.store.database import make_engine
 from server.store.outbox import OutboxRelay
@@ -120,12 +121,14 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         socketio.emit(name, payload, to=protocol.branch_room(branch_id))
 
     relay = OutboxRelay(store, emit, shared=bool(settings.message_queue))
+    offload = offloader(mode)
     deps = Deps(
         store=store,
         clock=clock or utcnow,
         publish=relay.request,
         token_ttl_seconds=settings.token_ttl_seconds,
-        offload=offloader(mode),
+        offload=offload,
+        forecasts=BranchForecasts(offload=offload),
     )
     wiring = Wiring(deps=deps, settings=settings, socketio=socketio, relay=relay, websockets=channels)
     app.extensions["branchq"] = wiring

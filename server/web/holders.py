@@ -16,7 +16,6 @@ from typing import Any
 
 from server import protocol
 from server.services import tickets
-from server.web.realtime import TURN_NEAR_AHEAD
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +38,7 @@ class HolderUpdates:
             token = ticket.tracking_token
         view = tickets.get_ticket(deps, None, ticket_id, token)
         view.pop("track_url", None)
-        view["turn_near"] = view["status"] == "waiting" and view["people_ahead"] < TURN_NEAR_AHEAD
-        return view
+        return view  # turn_near comes with the view: the forecast's chance of a call soon
 
     def push_now(self, ticket_id: int, branch_seq: int | None = None) -> None:
         try:
@@ -54,7 +52,9 @@ class HolderUpdates:
             view["people_ahead"],
             view["counter_number"],
             view["recall_count"],
-            (view["estimated_wait"] or {}).get("p50"),
+            view["turn_near"],
+            # The range as the holder reads it: a forecast moving by seconds sends nothing.
+            tuple(sorted(((view["estimated_wait"] or {}).get("label") or {}).items())),
         )
         if self.last_sent.get(ticket_id) == key:
             return

@@ -19,8 +19,6 @@ from server.web.errors import STATUS, error_body, store_fault_body
 
 log = logging.getLogger(__name__)
 
-TURN_NEAR_AHEAD = 3
-
 
 def _sid() -> str:
     """Flask-SocketIO puts the connection's id on the request."""

@@ -207,9 +207,13 @@ class TicketIn(Schema):
 
 
 class EstimateOut(Schema):
+    """Seconds until the call; ``label`` is the range as every surface prints it, per language."""
+
     p10 = Integer()
     p50 = Integer()
     p90 = Integer()
+    now = Boolean()
+    label = Dict(keys=String(), values=String())
 
 
 TICKET_STATUSES = ["waiting", "called", "serving", "done", "no_show", "cancelled"]
@@ -246,6 +250,7 @@ class TicketOut(TicketBriefOut):
     appointment_code = String(allow_none=True)
     people_ahead = Integer()
     estimated_wait = Nested(EstimateOut, allow_none=True)
+    turn_near = Boolean()
     track_url = String()
     service = Dict()
     branch = Dict()

@@ -23,8 +23,8 @@ def test_kiosk_issues_numbered_tickets_with_estimate_and_tracking(client, branch
     assert first.status_code == 201, first.json
     assert [first.json["number"], second.json["number"]] == ["A001", "A002"]
     assert second.json["people_ahead"] == 1
-    estimate = second.json["estimated_wait"]
-    assert 0 < estimate["p10"] < estimate["p50"] < estimate["p90"]
+    # No counter is open: no range pretending someone will call them (tests/api/test_honest_waits.py).
+    assert second.json["estimated_wait"] is None
     assert second.json["track_url"].startswith(f"/track/{second.json['id']}?token=")
     other_service = issue(client, branch, "B")
     assert other_service.json["number"] == "B001"

@@ -54,6 +54,15 @@ def test_nobody_ahead_and_a_short_wait_read_naturally():
     assert "Nobody is ahead of you" in lines and "You will be called shortly" in lines
 
 
+def test_the_servers_label_is_printed_as_the_screens_show_it():
+    label = {"zh": "约 4–15 分钟", "en": "4–15 min"}
+    lines = texts(ticket_layout(make_job(estimated_wait={"p10": 240, "p50": 480, "p90": 900, "label": label})))
+    assert "预计等候 约 4–15 分钟" in lines and "Estimated wait: 4–15 min" in lines
+    now = {"p10": 0, "p50": 0, "p90": 0, "now": True, "label": {"zh": "现在", "en": "now"}}
+    lines = texts(ticket_layout(make_job(estimated_wait=now)))
+    assert "预计等候 现在" in lines and "Estimated wait: now" in lines
+
+
 def test_wait_range_rounds_low_down_and_high_up():
     assert wait_minutes({"p10": 119, "p50": 300, "p90": 601}) == (1, 11)
 

@@ -126,12 +126,9 @@ export function minutes(seconds) {
   return Math.max(0, Math.round((seconds || 0) / 60));
 }
 
-/** "5–12 min" from {p10, p90}; "" without an estimate. */
+/** The server's wording of the range ("约 4–15 分钟", "now") in the page's language; "" without one. */
 export function waitRange(estimate) {
-  if (!estimate) return "";
-  const low = minutes(estimate.p10);
-  const high = Math.max(low, minutes(estimate.p90));
-  return low === high ? t("wait.about", { min: high }) : t("wait.range", { low, high });
+  return estimate?.label ? pick(estimate.label) : "";
 }
 
 export function clockText(date = new Date()) {

@@ -45,7 +45,7 @@ function draw(ticket) {
   [$("#ahead"), $("#ahead-label"), $("#estimate"), $("#estimate-label")].forEach((n) => show(n, waiting));
   $("#ahead").textContent = t("track.people", { n: ticket.people_ahead });
   $("#estimate").textContent = waitRange(ticket.estimated_wait) || "—";
-  const near = waiting && (ticket.turn_near ?? ticket.people_ahead < 3);
+  const near = waiting && ticket.turn_near === true; // the forecast: likely called within 5 minutes
   show($("#banner-near"), near);
   const called = ticket.status === "called" || ticket.status === "serving";
   show($("#banner-called"), called);

@@ -1,0 +1,95 @@
+"""Waits told to customers come from the branch's forecast: "now", honest ranges, none without a counter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.domain.wait_label import wait_label
+from server.services import auth, calling, tickets
+from server.services.auth import authenticate
+from tests.support.builders import PASSWORD, BranchFixture, build_branch
+from tests.support.clock import FakeClock
+from tests.support.databases import ON_BOTH_DATABASES
+
+pytestmark = ON_BOTH_DATABASES
+
+
+def issue(client: Any, branch: BranchFixture, prefix: str = "A") -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/branches/{branch.id}/tickets", json={"service_id": branch.services[prefix]}, headers=branch.headers()
+    )
+    assert response.status_code == 201, response.json
+    return response.json  # type: ignore[no-any-return]
+
+
+def open_counter(client: Any, branch: BranchFixture, number: int = 1) -> None:
+    response = client.post(f"/api/v1/counters/{branch.counters[number]}/open", headers=branch.headers())
+    assert response.status_code == 200
+
+
+def test_nobody_ahead_and_a_free_counter_says_now(client: Any, branch: BranchFixture) -> None:
+    open_counter(client, branch)
+    ticket = issue(client, branch)
+    assert ticket["people_ahead"] == 0
+    assert ticket["estimated_wait"] == {
+        "p10": 0,
+        "p50": 0,
+        "p90": 0,
+        "now": True,
+        "label": {"zh": "现在", "en": "now"},
+    }
+    assert ticket["turn_near"] is True
+
+
+def test_behind_the_customer_at_the_counter_a_range_and_its_label(client: Any, branch: BranchFixture) -> None:
+    open_counter(client, branch)
+    issue(client, branch)
+    assert client.post(f"/api/v1/counters/{branch.counters[1]}/call-next", headers=branch.headers()).status_code == 200
+    ticket = issue(client, branch)
+    wait = ticket["estimated_wait"]
+    assert wait["now"] is False
+    assert 0 < wait["p10"] < wait["p50"] < wait["p90"]
+    assert wait["label"] == wait_label(wait["p10"], wait["p90"])
+    # The same range from the tracking page's read.
+    token = ticket["track_url"].split("token=")[1]
+    again = client.get(f"/api/v1/tickets/{ticket['id']}?token={token}").json
+    assert again["estimated_wait"] == wait
+
+
+def test_a_service_no_open_counter_serves_gets_no_range(client: Any, deps: Any) -> None:
+    branch = build_branch(deps, services={"A": {}, "B": {}, "C": {}}, counters={1: "AB"})
+    open_counter(client, branch)
+    ticket = issue(client, branch, "C")
+    assert ticket["estimated_wait"] is None and ticket["turn_near"] is False
+    queue = client.get(f"/api/v1/branches/{branch.id}/queue", headers=branch.headers("display")).json
+    waits = {s["prefix"]: s["estimated_wait"] for s in queue["services"]}
+    assert waits["C"] is None
+    assert waits["A"]["now"] is True and waits["A"]["label"] == {"zh": "现在", "en": "now"}
+
+
+def test_service_times_are_learned_from_the_branch_history(
+    client: Any, deps: Any, clock: FakeClock, branch: BranchFixture
+) -> None:
+    # Yesterday service A took 20 minutes a customer at this branch; the other branch has no history.
+    teller = authenticate(deps, branch.tokens["teller"])
+    calling.set_counter_status(deps, teller, branch.counters[1], "open")
+    for _ in range(20):
+        tickets.issue_ticket(deps, teller, branch.id, branch.services["A"])
+        called = calling.call_next(deps, teller, branch.counters[1])
+        assert called is not None
+        tickets.change_ticket(deps, teller, called["id"], "start")
+        clock.advance(1200)
+        tickets.change_ticket(deps, teller, called["id"], "finish")
+    clock.advance(24 * 3600)
+    branch.tokens["teller"] = auth.login(deps, "teller-b1", PASSWORD)["token"]  # the old one expired
+    fresh = build_branch(deps, code="B2")
+
+    def wait_behind_one(b: BranchFixture) -> int:
+        open_counter(client, b)
+        issue(client, b)
+        assert client.post(f"/api/v1/counters/{b.counters[1]}/call-next", headers=b.headers()).status_code == 200
+        return int(issue(client, b)["estimated_wait"]["p50"])
+
+    learned, prior = wait_behind_one(branch), wait_behind_one(fresh)
+    # Prior alone: the configured 5 minutes; learned: 20 tickets of 20 minutes against 20 of 5.
+    assert prior < 360 < 2 * prior < learned
