@@ -10,7 +10,7 @@ from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_hours
 from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
-from server.services.auth import hash_password, new_token
+from server.services.auth import hash_password, new_token, unlock_login
 from server.services.context import Deps, found, require
 from server.services.views import branch_view, counter_view, service_view
 
@@ -295,6 +295,16 @@ def update_user(deps: Deps, principal: Principal | None, user_id: int, data: dic
         if "active" in data:
             values["active"] = data["active"]
         user = uow.users.update(user_id, values)
+    return _user_view(user)
+
+
+def unlock_user(deps: Deps, principal: Principal | None, user_id: int) -> dict[str, Any]:
+    """Lift a lock left by failed logins; whoever may change the user may unlock them."""
+    who = require(principal, MANAGERS)
+    with deps.store.write() as uow:
+        user = found(uow.users.get(user_id), "user")
+        _check_manages(who, user.role, user.branch_ids)
+        unlock_login(uow, user.username)
     return _user_view(user)
 
 

@@ -16,7 +16,7 @@ from flask_socketio import SocketIO
 from werkzeug.routing import IntegerConverter
 
 from server import protocol
-from server.domain.errors import InvalidInput
+from server.domain.errors import DomainError, InvalidInput
 from server.domain.records import MAX_ID
 from server.services.context import Deps
 from server.settings import Settings
@@ -123,21 +123,29 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
 
 
 def _limit_public_routes(app: APIFlask, limiter: Limiter) -> None:
-    """Public routes are rate limited per client; staff and devices (with a token) are not.
+    """Public routes are rate limited per client; staff and devices holding a valid token are not.
 
-    flask-limiter enforces a limit through the wrapper it returns, so the registered view
-    is replaced by that wrapper.
+    Login is limited whatever the request carries: a made-up bearer token must not buy
+    unlimited guesses. flask-limiter enforces a limit through the wrapper it returns, so the
+    registered view is replaced by that wrapper.
     """
-    from server.web.security import bearer_token
-
-    for endpoint, rule in (
-        ("setup.login", "10/minute;60/hour"),
-        ("queue.get_ticket", "120/minute"),
-        ("misc.announcement_audio", "240/minute"),
-        ("misc.prompt_audio", "240/minute"),
+    for endpoint, rule, exempt in (
+        ("setup.login", "10/minute;60/hour", None),
+        ("queue.get_ticket", "120/minute", _holds_valid_token),
+        ("misc.announcement_audio", "240/minute", _holds_valid_token),
+        ("misc.prompt_audio", "240/minute", _holds_valid_token),
     ):
-        wrapped = limiter.limit(rule, exempt_when=lambda: bool(bearer_token()))(app.view_functions[endpoint])
+        wrapped = limiter.limit(rule, exempt_when=exempt)(app.view_functions[endpoint])
         app.view_functions[endpoint] = wrapped  # type: ignore[assignment]
+
+
+def _holds_valid_token() -> bool:
+    from server.web.security import current_principal
+
+    try:
+        return current_principal() is not None
+    except DomainError:  # unknown, revoked or expired: limited like anyone else
+        return False
 
 
 def _register_realtime(app: APIFlask, wiring: Wiring) -> None:
