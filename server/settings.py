@@ -27,6 +27,13 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
+def _count(env: Any, name: str) -> int:
+    text = env.get(name, "0").strip() or "0"
+    if not text.isdigit():
+        raise ValueError(f"{name} must be a whole number of proxy hops, not {text!r}")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -46,6 +53,9 @@ class Settings:
     testing: bool = False
     # how long a checked bearer token is trusted without asking the database again
     principal_cache_seconds: float = 5.0
+    # reverse proxies in front of the server whose X-Forwarded-For/-Proto to believe (nginx: 1);
+    # 0 takes the connecting address as the client's, so a client cannot claim another
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -64,5 +74,6 @@ class Settings:
             public_base_url=env.get("BRANCHQ_PUBLIC_URL", ""),
             speech_cache_dir=Path(env["BRANCHQ_SPEECH_CACHE"]) if env.get("BRANCHQ_SPEECH_CACHE") else None,
             speech_engine=env.get("BRANCHQ_SPEECH_ENGINE", "espeak"),
+            trusted_proxies=_count(env, "BRANCHQ_TRUSTED_PROXIES"),
         )
         return replace(settings, **overrides)

@@ -13,6 +13,7 @@ from flask import Request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from server import protocol
@@ -100,7 +101,17 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     socketio.init_app(app)
     fanout.install(socketio.server.eio, channels)
     _register_realtime(app, wiring)
+    _trust_proxies(app, settings.trusted_proxies)
     return app
+
+
+def _trust_proxies(app: APIFlask, hops: int) -> None:
+    """Behind nginx the connecting address is the proxy's: every client would share one rate
+    limit. Werkzeug's ProxyFix takes the client's address (and scheme) from the last ``hops``
+    X-Forwarded-* entries, which those proxies wrote; anything a client wrote before them is
+    ignored. Wrapped outside the Socket.IO middleware so sockets see the same address."""
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _register_web(app: APIFlask, wiring: Wiring) -> None:
