@@ -24,7 +24,7 @@ from server.settings import Settings
 from server.store.database import make_engine
 from server.store.outbox import OutboxRelay
 from server.store.uow import SqlStore
-from server.web import fanout
+from server.web import fanout, socket_json
 from server.web.context import Wiring
 from server.web.security import PrincipalCache
 
@@ -86,6 +86,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         # socket past its ping timeout are discarded); screens resync on reconnect anyway.
         ping_interval=20,
         ping_timeout=30,
+        # event data is parsed with the same limits as HTTP bodies
+        json=socket_json,
     )
 
     def emit(name: str, payload: dict[str, Any], branch_id: int) -> None:
@@ -117,12 +119,12 @@ def _trust_proxies(app: APIFlask, hops: int) -> None:
 def _register_web(app: APIFlask, wiring: Wiring) -> None:
     from server.web import api_booking, api_misc, api_queue, api_setup, api_stats, pages
     from server.web.errors import register_error_handlers
-    from server.web.input_guard import refuse_nul_characters
+    from server.web.input_guard import refuse_unstorable_input
     from server.web.printing import PrintJobs
     from server.web.speech import Announcer
 
     register_error_handlers(app)
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_unstorable_input)
     limiter = Limiter(get_remote_address, app=app, default_limits=[], storage_uri=wiring.settings.ratelimit_storage)
     app.extensions["limiter"] = limiter
     for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, api_stats.bp, pages.bp):

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.api.test_walk_in_flow import issue
 from tests.support.builders import PASSWORD, BranchFixture, build_branch
 from tests.support.databases import ON_BOTH_DATABASES
 
@@ -220,11 +221,7 @@ def routes_of_branch(b: BranchFixture, ids: dict[str, int]) -> list[tuple[str, s
 
 
 def test_a_manager_of_another_branch_is_refused_on_every_staff_route(client, branch, other, admin_headers):
-    ticket = client.post(
-        f"/api/v1/branches/{branch.id}/tickets",
-        json={"service_id": branch.services["A"]},
-        headers=branch.headers("kiosk"),
-    ).json
+    ticket = issue(client, branch).json
     closed = client.put(
         f"/api/v1/branches/{branch.id}/closures/{DAY}", json={"reason": "holiday"}, headers=admin_headers
     )
