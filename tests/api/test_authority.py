@@ -175,6 +175,7 @@ def routes_of_branch(b: BranchFixture, ids: dict[str, int]) -> list[tuple[str, s
         ("POST", "/api/v1/counters/{counter_id}/call", f"/api/v1/counters/{c}/call", {"ticket_id": t}, 403),
         ("GET", "/api/v1/users/{user_id}", f"/api/v1/users/{u}", None, 404),  # existence hidden, as for reads
         ("PATCH", "/api/v1/users/{user_id}", f"/api/v1/users/{u}", {"password": NEW_PASSWORD}, 403),
+        ("POST", "/api/v1/users/{user_id}/unlock", f"/api/v1/users/{u}/unlock", None, 403),
         (
             "POST",
             "/api/v1/users",
