@@ -22,8 +22,14 @@ def dumps(value: Any, **options: Any) -> str:
 
 
 def loads(text: str | bytes, **_options: Any) -> Any:
-    """Numbers out of bounds come back as a marker the event handler refuses, naming the field."""
+    """Numbers out of bounds come back as a marker the event handler refuses, naming the field.
+
+    Text that is not JSON raises ValueError as the standard module does: Engine.IO relies on
+    it to tell a plain message (the "probe" of a transport upgrade) from a JSON one.
+    """
     try:
         return parse_json(text)
     except DomainError as error:
+        if error.code == "invalid_json":
+            raise ValueError(error.message) from None
         return [REFUSED_EVENT, {"code": error.code, "message": error.message}]
