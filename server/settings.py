@@ -112,6 +112,9 @@ class Settings:
     join_timeout_seconds: float = 10.0
     # seconds a write waits for the database's lock before answering 503 database_busy
     db_busy_timeout: float = 5.0
+    # reverse proxies in front of the server whose X-Forwarded-For/-Proto to believe (nginx: 1);
+    # 0 takes the connecting address as the client's, so a client cannot claim another
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, *, demo: bool = False, **overrides: Any) -> Settings:
@@ -134,9 +137,10 @@ class Settings:
             public_base_url=env.get("BRANCHQ_PUBLIC_URL", ""),
             speech_cache_dir=Path(env["BRANCHQ_SPEECH_CACHE"]) if env.get("BRANCHQ_SPEECH_CACHE") else None,
             speech_engine=env_choice(env, "BRANCHQ_SPEECH_ENGINE", SPEECH_ENGINES),
-            max_connections_per_ip=int(env.get("BRANCHQ_MAX_CONNECTIONS_PER_IP", 200)),
-            max_connections_per_credential=int(env.get("BRANCHQ_MAX_CONNECTIONS_PER_TOKEN", 20)),
+            max_connections_per_ip=env_int(env, "BRANCHQ_MAX_CONNECTIONS_PER_IP", 200),
+            max_connections_per_credential=env_int(env, "BRANCHQ_MAX_CONNECTIONS_PER_TOKEN", 20),
             join_timeout_seconds=float(env.get("BRANCHQ_JOIN_TIMEOUT", 10)),
             db_busy_timeout=float(env.get("BRANCHQ_DB_BUSY_TIMEOUT", 5.0)),
+            trusted_proxies=env_int(env, "BRANCHQ_TRUSTED_PROXIES", 0, unit=" of proxy hops"),
         )
         return replace(settings, **overrides)

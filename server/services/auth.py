@@ -10,6 +10,7 @@ from typing import Any
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.domain.errors import Forbidden, Unauthorized
+from server.domain.login_backoff import lock_seconds
 from server.domain.records import Principal
 from server.services.context import Deps
 
@@ -21,7 +22,8 @@ _DUMMY_HASH = generate_password_hash("not-a-password")
 
 
 def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    # surrogatepass: any text has a digest (a lone surrogate is just a wrong token, not an error)
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def hash_password(password: str) -> str:
@@ -44,20 +46,59 @@ def new_token(
     return token
 
 
+REFUSED = "wrong username or password, or too many failed attempts: wait a little and try again"
+
+
 def login(deps: Deps, username: str, password: str) -> dict[str, Any]:
+    """A staff session for the right password, unless the name is locked by failed attempts.
+
+    Every refusal is the same answer, whether the name is unknown, the password wrong or the
+    name locked; unknown names are counted and locked like real ones. The slow password check
+    runs outside any write transaction, so guessing never holds up the branch's writes, and
+    not at all while the name is locked.
+    """
     now = deps.clock()
-    with deps.store.write() as uow:
+    name = digest(username)
+    with deps.store.read() as uow:
+        locked = _locked(uow, name, now)
         found = uow.users.credentials(username)
-        password_hash = found[1] if found else _DUMMY_HASH
-        if not deps.offload(check_password_hash, password_hash, password) or not found or not found[0].active:
-            raise Unauthorized("invalid_credentials", "wrong username or password", "password")
-        user = found[0]
+    if locked:
+        raise _refused()
+    if (
+        not deps.offload(check_password_hash, found[1] if found else _DUMMY_HASH, password)
+        or not found
+        or not found[0].active
+    ):
+        with deps.store.write() as uow:
+            failures = uow.login_failures.count(name, now)
+            if seconds := lock_seconds(failures):
+                uow.login_failures.lock(name, now + timedelta(seconds=seconds))
+        raise _refused()
+    user = found[0]
+    with deps.store.write() as uow:
+        if _locked(uow, name, now):  # a parallel guess locked the name while this one was checked
+            raise _refused()
+        uow.login_failures.clear(name)
         token = new_token(uow, now, user_id=user.id, ttl=deps.token_ttl_seconds)
     return {
         "token": token,
         "expires_in": deps.token_ttl_seconds,
         "user": {"id": user.id, "username": user.username, "role": user.role, "branch_ids": user.branch_ids},
     }
+
+
+def _locked(uow: Any, name: str, now: datetime) -> bool:
+    until = uow.login_failures.locked_until(name)
+    return until is not None and until > now
+
+
+def _refused() -> Unauthorized:
+    return Unauthorized("invalid_credentials", REFUSED, "password")
+
+
+def unlock_login(uow: Any, username: str) -> None:
+    """Forget a name's failed attempts: it may log in again at once."""
+    uow.login_failures.clear(digest(username))
 
 
 def authenticate(deps: Deps, token: str) -> Principal:

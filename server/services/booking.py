@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -72,9 +72,12 @@ def _slot_at(uow: Any, branch: Branch, service: Service, rules: BookingRules, st
     """The bookable slot that starts exactly at ``start``, or a clear 422."""
     if start.tzinfo is None:
         raise InvalidInput("invalid_start", "start needs a UTC offset, e.g. 2026-11-24T09:00:00+08:00", "start")
-    start = start.astimezone(UTC)
+    # Decided before any time-zone conversion: one near year 1 or 9999 would overflow.
     if start <= now:
         raise InvalidInput("start_in_past", "this time has already passed", "start")
+    if start - now > timedelta(days=rules.horizon_days + 2):
+        raise InvalidInput("beyond_horizon", f"bookings open {rules.horizon_days} days ahead", "start")
+    start = start.astimezone(UTC)
     day = start.astimezone(ZoneInfo(branch.timezone)).date()
     check_bookable_day(day, _today(branch, now), rules)
     for slot in slots_of_day(uow, branch, service, rules, day):

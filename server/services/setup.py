@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server import protocol
 from server.domain.alerts import Thresholds
-from server.domain.errors import Conflict, InvalidInput, NotFound
+from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_hours
 from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
-from server.services.auth import hash_password, new_token, pairing_token
+from server.services.auth import hash_password, new_token, pairing_token, unlock_login
 from server.services.context import Deps, audit, changed_at, found, require
 from server.services.views import branch_view, counter_view, counters_now, iso, service_view
 
@@ -250,41 +250,61 @@ def _user_view(user: Any) -> dict[str, Any]:
     }
 
 
-def _check_staff_scope(uow: Any, who: Principal, role: str, branch_ids: list[int]) -> None:
+def _check_role(role: str) -> None:
     if role not in ROLES:
         raise InvalidInput("invalid_role", "role must be admin, manager or teller", "role")
-    if who.role != "admin" and (role == "admin" or not set(branch_ids) <= set(who.branch_ids)):
-        raise InvalidInput("forbidden_scope", "managers create tellers and managers of their branches", "role")
+
+
+def _check_manages(who: Principal, role: str, branch_ids: list[int]) -> None:
+    """Only admins touch admins; a manager touches only staff wholly inside their own branches.
+
+    Applied to a user's current role and branches and to the new ones: a manager may neither
+    reach into another branch (take over its teller, move them away) nor hand out more than
+    they hold.
+    """
+    if who.role == "admin":
+        return
+    if role == "admin":
+        raise Forbidden("forbidden_scope", "only an admin may create or change an admin", "role")
+    if not branch_ids or not set(branch_ids) <= set(who.branch_ids):
+        raise Forbidden("forbidden_scope", "managers create and change staff of their own branches only", "branch_ids")
+
+
+def _check_branches_exist(uow: Any, branch_ids: list[int]) -> None:
     for bid in branch_ids:
         found(uow.branches.get(bid), "branch", "branch_ids")
 
 
 def create_user(deps: Deps, principal: Principal | None, data: dict[str, Any]) -> dict[str, Any]:
     who = require(principal, MANAGERS)
+    branch_ids = data.get("branch_ids", [])
+    _check_role(data["role"])
+    _check_manages(who, data["role"], branch_ids)
+    # scrypt is slow on purpose: hashed before the write transaction, never under its lock
+    password_hash = deps.offload(hash_password, data["password"])
     with deps.store.write() as uow:
-        _check_staff_scope(uow, who, data["role"], data.get("branch_ids", []))
+        _check_branches_exist(uow, branch_ids)
         if uow.users.credentials(data["username"]):
             raise Conflict("username_taken", f"username {data['username']!r} is taken", "username")
-        user = uow.users.add(
-            {
-                "username": data["username"],
-                "password_hash": hash_password(data["password"]),
-                "role": data["role"],
-                "branch_ids": data.get("branch_ids", []),
-            }
-        )
+        values = {"username": data["username"], "password_hash": password_hash, "role": data["role"]}
+        user = uow.users.add(values | {"branch_ids": branch_ids})
     return _user_view(user)
 
 
 def update_user(deps: Deps, principal: Principal | None, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
     who = require(principal, MANAGERS)
+    if "role" in data:
+        _check_role(data["role"])
+    password_hash = deps.offload(hash_password, data["password"]) if "password" in data else None
     with deps.store.write() as uow:
         user = found(uow.users.get(user_id), "user")
         role, branch_ids = data.get("role", user.role), data.get("branch_ids", user.branch_ids)
-        _check_staff_scope(uow, who, role, branch_ids)
+        _check_manages(who, user.role, user.branch_ids)  # who the user is now
+        _check_manages(who, role, branch_ids)  # and who they would become
+        _check_branches_exist(uow, branch_ids)
         values: dict[str, Any] = {"role": role, "branch_ids": branch_ids}
-        if "password" in data:
-            values["password_hash"] = hash_password(data["password"])
+        if password_hash is not None:
+            values["password_hash"] = password_hash
         if "active" in data:
             values["active"] = data["active"]
         user = uow.users.update(user_id, values)
@@ -300,6 +320,16 @@ def _end_sessions_after(uow: Any, who: Principal, user_id: int, data: dict[str, 
     elif "password" in data:
         own = who.kind == "user" and who.id == user_id
         uow.tokens.revoke_for_user(user_id, keep=who.session if own else None)
+
+
+def unlock_user(deps: Deps, principal: Principal | None, user_id: int) -> dict[str, Any]:
+    """Lift a lock left by failed logins; whoever may change the user may unlock them."""
+    who = require(principal, MANAGERS)
+    with deps.store.write() as uow:
+        user = found(uow.users.get(user_id), "user")
+        _check_manages(who, user.role, user.branch_ids)
+        unlock_login(uow, user.username)
+    return _user_view(user)
 
 
 def list_users(deps: Deps, principal: Principal | None) -> list[dict[str, Any]]:

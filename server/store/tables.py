@@ -66,6 +66,19 @@ class UserRow(SQLModel, table=True):
     active: bool = Field(default=True)
 
 
+class LoginFailureRow(SQLModel, table=True):
+    """Failed logins in a row per login name, known or not (so a lock says nothing about who exists).
+
+    Keyed by the name's SHA-256: a password typed into the name field is never stored.
+    """
+
+    __tablename__ = "login_failure"
+    name_digest: str = Field(max_length=64, primary_key=True)
+    failures: int = Field(default=0)
+    last_failed_at: datetime | None = utc_column(nullable=False)
+    locked_until: datetime | None = utc_column()
+
+
 class DeviceRow(SQLModel, table=True):
     __tablename__ = "device"
     id: int | None = Field(default=None, primary_key=True)

@@ -15,6 +15,7 @@ from server.store import repositories as r
 from server.store import repositories_alerts as ra
 from server.store import repositories_booking as rb
 from server.store.faults import StoreFault, StoreHealth, translated
+from server.store.repositories_login import LoginFailures
 from server.store.stats import TicketStats
 from server.store.ticket_repository import Tickets
 
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.users = r.Users(conn)
         self.devices = r.Devices(conn)
         self.tokens = r.Tokens(conn)
+        self.login_failures = LoginFailures(conn)
         self.tickets = Tickets(conn)
         self.events = r.Events(conn)
         self.audit = r.Audit(conn)

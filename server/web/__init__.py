@@ -13,10 +13,11 @@ from flask import Request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from server import protocol
-from server.domain.errors import InvalidInput
+from server.domain.errors import DomainError, InvalidInput
 from server.domain.records import MAX_ID
 from server.services.context import Deps
 from server.services.forecasting import BranchForecasts
@@ -24,7 +25,7 @@ from server.settings import Settings
 from server.store.database import make_engine
 from server.store.outbox import OutboxRelay
 from server.store.uow import SqlStore
-from server.web import fanout, headers
+from server.web import fanout, headers, socket_json
 from server.web.context import Wiring
 from server.web.security import PrincipalCache
 
@@ -115,6 +116,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         # socket past its ping timeout are discarded); screens resync on reconnect anyway.
         ping_interval=20,
         ping_timeout=30,
+        # event data is parsed with the same limits as HTTP bodies
+        json=socket_json,
     )
 
     def emit(name: str, payload: dict[str, Any], branch_id: int) -> None:
@@ -139,18 +142,28 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     fanout.install(socketio.server.eio, channels, mode)
     headers.install(app)  # outermost, so Socket.IO's responses carry them too
     _register_realtime(app, wiring)
+    _trust_proxies(app, settings.trusted_proxies)
     return app
+
+
+def _trust_proxies(app: APIFlask, hops: int) -> None:
+    """Behind nginx the connecting address is the proxy's: every client would share one rate
+    limit. Werkzeug's ProxyFix takes the client's address (and scheme) from the last ``hops``
+    X-Forwarded-* entries, which those proxies wrote; anything a client wrote before them is
+    ignored. Wrapped outside the Socket.IO middleware so sockets see the same address."""
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _register_web(app: APIFlask, wiring: Wiring) -> None:
     from server.web import api_alerts, api_booking, api_misc, api_queue, api_setup, api_stats, pages
     from server.web.errors import register_error_handlers
-    from server.web.input_guard import refuse_nul_characters
+    from server.web.input_guard import refuse_unstorable_input
     from server.web.printing import PrintJobs
     from server.web.speech import Announcer
 
     register_error_handlers(app)
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_unstorable_input)
     # Redis away: limits are counted in this process meanwhile (logged), not every public route a 500
     limiter = Limiter(
         get_remote_address,
@@ -169,21 +182,29 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
 
 
 def _limit_public_routes(app: APIFlask, limiter: Limiter) -> None:
-    """Public routes are rate limited per client; staff and devices (with a token) are not.
+    """Public routes are rate limited per client; staff and devices holding a valid token are not.
 
-    flask-limiter enforces a limit through the wrapper it returns, so the registered view
-    is replaced by that wrapper.
+    Login is limited whatever the request carries: a made-up bearer token must not buy
+    unlimited guesses. flask-limiter enforces a limit through the wrapper it returns, so the
+    registered view is replaced by that wrapper.
     """
-    from server.web.security import bearer_token
-
-    for endpoint, rule in (
-        ("setup.login", "10/minute;60/hour"),
-        ("queue.get_ticket", "120/minute"),
-        ("misc.announcement_audio", "240/minute"),
-        ("misc.prompt_audio", "240/minute"),
+    for endpoint, rule, exempt in (
+        ("setup.login", "10/minute;60/hour", None),
+        ("queue.get_ticket", "120/minute", _holds_valid_token),
+        ("misc.announcement_audio", "240/minute", _holds_valid_token),
+        ("misc.prompt_audio", "240/minute", _holds_valid_token),
     ):
-        wrapped = limiter.limit(rule, exempt_when=lambda: bool(bearer_token()))(app.view_functions[endpoint])
+        wrapped = limiter.limit(rule, exempt_when=exempt)(app.view_functions[endpoint])
         app.view_functions[endpoint] = wrapped  # type: ignore[assignment]
+
+
+def _holds_valid_token() -> bool:
+    from server.web.security import current_principal
+
+    try:
+        return current_principal() is not None
+    except DomainError:  # unknown, revoked or expired: limited like anyone else
+        return False
 
 
 def _register_realtime(app: APIFlask, wiring: Wiring) -> None:

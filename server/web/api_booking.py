@@ -138,8 +138,13 @@ def set_booking_settings(branch_id: int, service_id: int, body: dict[str, Any]) 
 @bp.doc(**SECURED, summary="Closure days (default: the next year)")
 def list_closures(branch_id: int, query: dict[str, Any]) -> Any:
     first = query.get("from_") or deps().clock().date()
-    last = query.get("to") or first + timedelta(days=366)
+    last = query.get("to") or _a_year_after(first)
     return booking_admin.list_closures(deps(), current_principal(), branch_id, first, last)
+
+
+def _a_year_after(day: date) -> date:
+    """366 days on, or the calendar's last day for a start that close to year 9999."""
+    return day + timedelta(days=366) if day < date.max - timedelta(days=366) else date.max
 
 
 @bp.put("/branches/<int:branch_id>/closures/<day>")

@@ -18,7 +18,13 @@ SECURED: dict[str, Any] = {"security": "BearerAuth"}
 @bp.post("/auth/login")
 @bp.input(s.LoginIn, arg_name="body")
 @bp.output(s.LoginOut)
-@bp.doc(tags=["Auth"], responses={401: "wrong username or password", 429: "too many attempts"})
+@bp.doc(
+    tags=["Auth"],
+    description="Every refusal is the same 401, whether the name is unknown, the password wrong or the name "
+    "locked after five failures in a row (30 s, doubling with each further failure, up to an hour; an admin "
+    "lifts it with POST /api/v1/users/{user_id}/unlock). Limited per client address even with a token.",
+    responses={401: "wrong username or password, or the name is locked", 429: "too many attempts"},
+)
 def login(body: dict[str, Any]) -> Any:
     return auth.login(deps(), body["username"], body["password"])
 
@@ -177,6 +183,19 @@ def patch_user(user_id: int, body: dict[str, Any]) -> Any:
     user = setup.update_user(deps(), current_principal(), user_id, body)
     announce_change("user", user_id)
     return user
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@bp.output(s.UserOut)
+@bp.doc(
+    **SECURED,
+    summary="Let a user log in again at once after failed attempts locked their name",
+    description="Five failed logins in a row lock a login name for 30 s, each further failure for twice as long "
+    "(up to an hour); this lifts the lock. Admins, and managers for staff wholly inside their branches.",
+    responses={403: "the user is not yours to change", 404: "no such user"},
+)
+def unlock_user(user_id: int) -> Any:
+    return setup.unlock_user(deps(), current_principal(), user_id)
 
 
 @bp.post("/branches/<int:branch_id>/devices")

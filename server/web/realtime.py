@@ -16,6 +16,7 @@ from server.services import auth, devices, queue, tickets
 from server.store.faults import StoreFault
 from server.web.context import Wiring
 from server.web.errors import STATUS, error_body, store_fault_body
+from server.web.input_guard import SURROGATES, refuse_bad_value
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,22 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         # ticket id -> sids of holders connected to this process
         self.holders: dict[int, set[str]] = {}
         self.lock = threading.Lock()
+
+    # --- input ------------------------------------------------------------------------
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """Every event's data passes the checks HTTP bodies pass (text, numbers, nesting) first."""
+        if event not in ("connect", "disconnect"):
+            try:
+                for data in args[1:]:  # args[0] is the sid
+                    refuse_bad_value(data, text=SURROGATES)
+            except DomainError as error:
+                return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
+        return super().trigger_event(event, *args)
+
+    def on_refused_input(self, data: Any) -> dict[str, Any]:
+        """A packet the decoder could not read at all (socket_json); its error goes back in the ack."""
+        error = data if isinstance(data, dict) else {}
+        return error_body(str(error.get("code", "invalid_json")), str(error.get("message", "not valid JSON")), None)
 
     # --- connection -------------------------------------------------------------------
     def _eio_sid(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -282,3 +283,103 @@ def test_a_tracking_token_with_any_characters_is_just_a_wrong_token(client, bran
         assert response.status_code in (401, 403, 404), (wrong, response.status_code)
         assert set(response.json["error"]) == {"code", "message", "field"}
     assert client.get(f"/api/v1/tickets/{issued['id']}?token={token}").status_code == 200
+
+
+# --- input that once reached the parsers, the driver or the calendar and came back as a 500 ---
+
+LONE = '"x\\ud800"'  # JSON text: the escape reaches the server's parser as a lone surrogate
+
+
+def with_raw(body: dict, path: str, raw: str) -> str:
+    """``body`` as JSON text with the value at ``path`` (a.b) written as given, e.g. 5,000 digits."""
+    *outer, last = path.split(".")
+    target = body = json.loads(json.dumps(body))
+    for key in outer:
+        target = target.setdefault(key, {})
+    target[last] = "@raw@"
+    return json.dumps(body).replace('"@raw@"', raw)
+
+
+def send_raw(client, method, url, text, headers=None):
+    return client.open(url, method=method, data=text, headers=(headers or {}) | {"Content-Type": "application/json"})
+
+
+@pytest.mark.parametrize("depth", [33, 1000, 20_000])
+def test_json_nested_deeper_than_any_body_is_refused(client, branch, deps, depth):
+    url = f"/api/v1/branches/{branch.id}/tickets"
+    body = with_raw({"service_id": branch.services["A"]}, "language", "[" * depth + "]" * depth)
+    response = send_raw(client, "POST", url, body, branch.headers("kiosk"))
+    # nesting the parser still reads names its field; deeper than it can read is a 400
+    readable = depth < 500
+    assert_error(response, 422 if readable else 400, "nested_too_deep", "language" if readable else None)
+    login = send_raw(client, "POST", "/api/v1/auth/login", '{"a":' * depth + "1" + "}" * depth)
+    assert_error(login, 422 if readable else 400, "nested_too_deep")
+    assert ticket_count(deps) == 0
+
+
+@pytest.mark.parametrize("number", ["9" * 5000, "-" + "9" * 33, "1e999", "NaN", "-Infinity"])
+def test_numbers_no_field_takes_are_refused_with_their_field(client, branch, deps, admin_headers, number):
+    url = f"/api/v1/branches/{branch.id}/tickets"
+    response = send_raw(client, "POST", url, with_raw({}, "service_id", number), branch.headers("kiosk"))
+    assert_error(response, 422, "invalid_number", "service_id")
+    response = send_raw(
+        client, "PATCH", f"/api/v1/branches/{branch.id}", with_raw({}, "settings.notice", number), admin_headers
+    )
+    assert_error(response, 422, "invalid_number", "settings.notice")
+    assert ticket_count(deps) == 0
+
+
+def test_a_lone_surrogate_in_any_text_is_refused(client, branch, deps, admin_headers):
+    """\\ud800 cannot be encoded as UTF-8: the driver, the password hash and the digests failed on it."""
+    service = {"prefix": "Z", "target_wait": 600, "expected_service": 300}
+    booking = {
+        "branch_id": branch.id,
+        "service_id": branch.services["A"],
+        "start": "2026-11-23T12:00:00+08:00",
+        "phone": "13812345678",
+    }
+    user = {"username": "new-one", "role": "teller", "branch_ids": [branch.id]}
+    for method, url, body, field, headers in (
+        ("POST", f"/api/v1/branches/{branch.id}/services", service, "name", admin_headers),
+        ("POST", "/api/v1/auth/login", {"username": "teller-b1"}, "password", {}),
+        ("POST", "/api/v1/auth/login", {"password": "x"}, "username", {}),
+        ("POST", "/api/v1/users", user, "password", admin_headers),
+        ("POST", "/api/v1/appointments", booking, "name", {}),
+        ("PATCH", f"/api/v1/branches/{branch.id}", {}, "settings.notice", admin_headers),
+    ):
+        assert_error(send_raw(client, method, url, with_raw(body, field, LONE), headers), 422, "invalid_text", field)
+    key = send_raw(client, "PATCH", f"/api/v1/branches/{branch.id}", '{"settings": {"x\\ud800": 1}}', admin_headers)
+    assert_error(key, 422, "invalid_text", "settings.x")
+    names = [s["name"]["en"] for s in client.get(f"/api/v1/branches/{branch.id}/services", headers=admin_headers).json]
+    assert names == ["Service A", "Service B"]
+    users = client.get("/api/v1/users", headers=admin_headers).json
+    assert "new-one" not in {u["username"] for u in users}
+    assert client.get(f"/api/v1/branches/{branch.id}/appointments?date=2026-11-23", headers=admin_headers).json == []
+
+
+@pytest.mark.parametrize(
+    ("start", "code"),
+    [
+        ("0001-01-01T00:00:00+14:00", "start_in_past"),  # in UTC, before the calendar's first day
+        ("0001-01-01T09:00:00+08:00", "start_in_past"),
+        ("9999-12-31T23:59:00+00:00", "beyond_horizon"),
+        ("9999-12-31T23:00:00-12:00", "beyond_horizon"),  # in UTC, after the calendar's last day
+    ],
+)
+def test_a_booking_or_reschedule_at_the_ends_of_the_calendar_is_refused(client, branch, start, code):
+    body = {"branch_id": branch.id, "service_id": branch.services["A"], "name": "Wang", "phone": "13812345678"}
+    assert_error(client.post("/api/v1/appointments", json=body | {"start": start}), 422, code, "start")
+    booked = client.post("/api/v1/appointments", json=body | {"start": "2026-11-23T12:00:00+08:00"})
+    assert booked.status_code == 201, booked.json
+    moved = client.patch(f"/api/v1/appointments/{booked.json['code']}?phone=13812345678", json={"start": start})
+    assert_error(moved, 422, code, "start")
+    again = client.get(f"/api/v1/appointments/{booked.json['code']}?phone=13812345678")
+    assert again.json["start"] == "2026-11-23T12:00:00+08:00"
+
+
+def test_closures_from_the_calendars_last_month(client, branch, admin_headers):
+    url = f"/api/v1/branches/{branch.id}/closures"
+    assert client.put(f"{url}/9999-12-31", json={"reason": "the end"}, headers=admin_headers).status_code == 200
+    response = client.get(f"{url}?from=9999-12-01", headers=admin_headers)
+    assert response.status_code == 200 and response.json == [{"day": "9999-12-31", "reason": "the end"}]
+    assert client.get(f"{url}?from=0001-01-01", headers=admin_headers).json == []

