@@ -105,6 +105,7 @@ def list_alerts(deps: Deps, principal: Principal | None, branch_id: int, state: 
 def acknowledge(deps: Deps, principal: Principal | None, alert_id: int) -> dict[str, Any]:
     """A manager has seen it: who and when are kept; the alert stays open until its cause ends."""
     now = deps.clock()
+    require(principal, MANAGERS)  # who may ack at all, before whether the alert exists is told
     with deps.store.write() as uow:
         alert = uow.alerts.get(alert_id)
         if alert is None:

@@ -18,6 +18,9 @@ REQUESTS: dict[str, tuple[dict[str, Any], Any]] = {
     ),
     "GET /api/v1/users/{user_id}": ({}, None),
     "PATCH /api/v1/users/{user_id}": ({}, {"active": True}),
+    "POST /api/v1/users/{user_id}/unlock": ({}, None),
+    "GET /api/v1/branches/{branch_id}/alerts": ({}, None),
+    "POST /api/v1/alerts/{alert_id}/ack": ({}, None),
     "GET /api/v1/branches": ({}, None),
     "POST /api/v1/branches": (
         {},

@@ -22,6 +22,9 @@ HTTP: dict[str, str] = {
     "POST /api/v1/users": "201 201 403 403 403 403 403 401 401 401",
     "GET /api/v1/users/{user_id}": "200 200 404 403 403 403 403 401 401 401",
     "PATCH /api/v1/users/{user_id}": "200 200 403 403 403 403 403 401 401 401",
+    "POST /api/v1/users/{user_id}/unlock": "200 200 403 403 403 403 403 401 401 401",
+    "GET /api/v1/branches/{branch_id}/alerts": "200 200 403 403 403 403 403 401 401 401",
+    "POST /api/v1/alerts/{alert_id}/ack": "404 404 404 403 403 403 403 401 401 401",
     "GET /api/v1/branches": "200 200 200 200 200 200 200 401 401 401",
     "POST /api/v1/branches": "201 403 403 403 403 403 403 401 401 401",
     "GET /api/v1/branches/{branch_id}": "200 200 403 200 403 200 200 401 401 401",
@@ -84,12 +87,8 @@ HTTP: dict[str, str] = {
     "GET /api/v1/branches/{branch_id}/stats.csv": "200 200 403 403 403 403 403 401 401 401",
 }
 
-# Cells this branch still answers differently (422 forbidden_scope): the staff scope check
-# is being reworked on its own branch; strict, so they flip to passing when it lands.
-PENDING: dict[tuple[str, str], str] = {
-    ("POST /api/v1/users", "manager_other"): "fixed on the authority branch",
-    ("PATCH /api/v1/users/{user_id}", "manager_other"): "fixed on the authority branch",
-}
+# Cells a change in flight still answers differently: strict, so they flip to passing when it lands.
+PENDING: dict[tuple[str, str], str] = {}
 
 SOCKET_CALLERS = (*CALLERS, "holder")
 # connect, subscribe, subscribe other branch, sync, printer_status, speech_status, print_result

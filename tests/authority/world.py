@@ -110,6 +110,7 @@ def build_world(deps: Any) -> World:
         "code": appointment["code"],
         "day": "2026-12-25",
         "notification_id": 1,
+        "alert_id": 999999,  # none raised: the allowed get as far as looking it up
     }
     return World(here, other, tokens, ids)
 

@@ -77,12 +77,13 @@ def test_public_routes_answer_while_redis_is_away_and_health_says_degraded(tmp_p
         assert public_answers(server, b, ticket, "13812345672") == EVERY_ROUTE_WORKS
         r = requests.get(server.url + "/healthz", timeout=10)
         assert r.status_code == 200
-        assert r.json() | {"websockets": 0} == {
+        assert r.json() | {"websockets": 0, "connections": 0} == {
             "status": "degraded",
             "db": "ok",
             "message_queue": "unavailable",
             "rate_limit": "fallback",
             "websockets": 0,
+            "connections": 0,
         }
         assert "falling back to in-memory storage" in server.log.read_text()
 

@@ -1,7 +1,7 @@
 """auth: failed logins in a row per login name (lockout)
 
 Revision ID: 8e621ffc61a5
-Revises: a41c2f7e9d10
+Revises: b7e3c91a5d42
 Create Date: 2026-12-01 09:57:12.420166
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import server.store.types
 
 revision: str = "8e621ffc61a5"
-down_revision: str | None = "a41c2f7e9d10"
+down_revision: str | None = "b7e3c91a5d42"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
