@@ -10,4 +10,4 @@ cd "$(dirname "$0")/.."
 echo "== ruff"; ruff check . && ruff format --check .
 echo "== mypy"; mypy server kiosk display counter
 echo "== import-linter"; lint-imports
-echo "== pytest"; exec python -m pytest -q "$@"
+echo "== pytest"; exec python -m pytest -q -n 2 "$@"

@@ -143,8 +143,15 @@ def test_an_admin_may_change_anyone(client, branch, other, admin_headers):
 # --- a manager of another branch, on every set-up and admin route -------------------------
 
 DAY = "2026-12-25"
-# Routes about the caller only, the same for everyone who holds a token.
-ABOUT_THE_CALLER = {("GET", "/api/v1/auth/me"), ("POST", "/api/v1/auth/logout")}
+# Routes about the caller only, the same for everyone who holds a token (a screen's pairing
+# link is spent by the screen itself); acknowledging an alert needs one raised: both are in
+# the whole matrix (tests/authority), cell by cell.
+ABOUT_THE_CALLER = {
+    ("GET", "/api/v1/auth/me"),
+    ("POST", "/api/v1/auth/logout"),
+    ("POST", "/api/v1/devices/pair"),
+    ("POST", "/api/v1/alerts/{alert_id}/ack"),
+}
 # Lists everyone may ask for, filtered to what the caller manages (checked at the end).
 FILTERED_LISTS = {("GET", "/api/v1/branches"), ("GET", "/api/v1/users")}
 
@@ -184,6 +191,7 @@ def routes_of_branch(b: BranchFixture, ids: dict[str, int]) -> list[tuple[str, s
             403,
         ),
         ("GET", "/api/v1/branches/{branch_id}/devices", f"{br}/devices", None, 403),
+        ("GET", "/api/v1/branches/{branch_id}/alerts", f"{br}/alerts", None, 403),
         ("POST", "/api/v1/branches/{branch_id}/devices", f"{br}/devices", {"kind": "kiosk", "name": "x"}, 403),
         ("DELETE", "/api/v1/branches/{branch_id}/devices/{device_id}", f"{br}/devices/{d}", None, 403),
         ("GET", "/api/v1/branches/{branch_id}/queue", f"{br}/queue", None, 403),

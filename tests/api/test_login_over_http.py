@@ -24,11 +24,25 @@ def login(port: int, username: str, password: str, **options: str) -> tuple[int,
     return request("127.0.0.1", port, "POST", LOGIN, {"username": username, "password": password}, **options)
 
 
+def seed_demo_into(database: str, tmp_path: Path) -> None:
+    from server.demo import seed_demo
+    from server.store import migrate
+    from server.web import create_app
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings(tmp_path, database))
+    deps = app.extensions["branchq"].deps
+    migrate.upgrade(deps.store.engine)
+    seed_demo(deps)
+    deps.store.engine.dispose()
+
+
 @pytest.fixture
 def servers(tmp_path: Path) -> Iterator[list[LiveServer]]:
     """Two server processes on one database, as deployed behind nginx."""
     database = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    first = LiveServer(tmp_path / "one", database, demo=True, extra_env={"BRANCHQ_TRUSTED_PROXIES": "1"}).start()
+    seed_demo_into(database, tmp_path)  # `serve --demo` keeps its own database: seed the shared one
+    first = LiveServer(tmp_path / "one", database, extra_env={"BRANCHQ_TRUSTED_PROXIES": "1"}).start()
     second = LiveServer(tmp_path / "two", database, extra_env={"BRANCHQ_TRUSTED_PROXIES": "1"})
     try:
         yield [first, second.start()]
