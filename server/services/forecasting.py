@@ -31,6 +31,10 @@ from server.domain.statistics import TicketTimes
 MAX_AGE_S = 15.0
 # Writes take a forecast up to this old rather than compute under the write lock.
 WRITE_MAX_AGE_S = 60.0
+# A kiosk's new ticket takes what a forecast at most this old said of "a ticket issued now":
+# a kiosk never waits for the runs while tickets pour in (they take ~60 ms at 20 waiting and
+# grow with the line); the tracking page and holders get the ticket's own range moments later.
+ISSUE_MAX_AGE_S = 5.0
 HISTORY_DAYS = 28
 HISTORY_TTL_S = 300.0
 LATE_CHECK_IN_S = 600.0
@@ -62,12 +66,14 @@ class BranchForecasts:
     def cached(self) -> CachedForecasts:
         return CachedForecasts(self)
 
-    def of(self, uow: Any, branch: Branch, now: datetime, *, recompute: bool = True) -> Forecast:
+    def of(
+        self, uow: Any, branch: Branch, now: datetime, *, recompute: bool = True, max_age: float = WRITE_MAX_AGE_S
+    ) -> Forecast:
         with self._lock:
             entry = self._branches.setdefault(branch.id, _Branch())
         with entry.lock:
             age = None if entry.at is None else abs((now - entry.at).total_seconds())
-            if entry.result is not None and not recompute and age is not None and age < WRITE_MAX_AGE_S:
+            if entry.result is not None and not recompute and age is not None and age < max_age:
                 return entry.result
             state, booked = read_state(uow, branch, now)
             key = (state.waiting, state.desks, booked, branch.policy)

@@ -16,6 +16,7 @@ from server.domain.numbering import business_date, format_number
 from server.domain.records import Branch, Principal, Ticket
 from server.domain.secret_match import same_secret
 from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found, require
+from server.services.forecasting import ISSUE_MAX_AGE_S
 from server.services.views import brief, call_view, forecast_fields, ticket_view
 
 LANGUAGES = ("zh", "en")
@@ -71,9 +72,11 @@ def issue_ticket(
         view = ticket_view(uow, branch, ticket, now, with_track_url=True)
         uow.emit(branch_id, protocol.TICKET_ISSUED, {"ticket": brief(ticket, None, branch.timezone)}, now)
     deps.commit_and_publish(uow)
-    # The wait printed and shown at the kiosk: forecast once the ticket is in, outside the write lock.
+    # The wait printed and shown at the kiosk, outside the write lock: from a forecast at most a
+    # few seconds old (what it said of a ticket issued now), else one made now.
     with deps.store.read() as uow:
-        view |= forecast_fields(deps.forecasts.of(uow, branch, now), ticket)
+        latest = deps.forecasts.of(uow, branch, now, recompute=False, max_age=ISSUE_MAX_AGE_S)
+        view |= forecast_fields(latest, ticket)
     return view
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from server.domain.wait_label import wait_label
 from server.services import auth, calling, tickets
 from server.services.auth import authenticate
+from server.services.forecasting import ISSUE_MAX_AGE_S
 from tests.support.builders import PASSWORD, BranchFixture, build_branch
 from tests.support.clock import FakeClock
 from tests.support.databases import ON_BOTH_DATABASES
@@ -41,10 +42,14 @@ def test_nobody_ahead_and_a_free_counter_says_now(client: Any, branch: BranchFix
     assert ticket["turn_near"] is True
 
 
-def test_behind_the_customer_at_the_counter_a_range_and_its_label(client: Any, branch: BranchFixture) -> None:
+def test_behind_the_customer_at_the_counter_a_range_and_its_label(
+    client: Any, branch: BranchFixture, clock: FakeClock
+) -> None:
     open_counter(client, branch)
     issue(client, branch)
     assert client.post(f"/api/v1/counters/{branch.counters[1]}/call-next", headers=branch.headers()).status_code == 200
+    # a kiosk takes a forecast up to ISSUE_MAX_AGE_S old; past that the issue makes a fresh one
+    clock.advance(ISSUE_MAX_AGE_S + 1)
     ticket = issue(client, branch)
     wait = ticket["estimated_wait"]
     assert wait["now"] is False
@@ -93,3 +98,19 @@ def test_service_times_are_learned_from_the_branch_history(
     learned, prior = wait_behind_one(branch), wait_behind_one(fresh)
     # Prior alone: the configured 5 minutes; learned: 20 tickets of 20 minutes against 20 of 5.
     assert prior < 360 < 2 * prior < learned
+
+
+def test_a_burst_of_tickets_takes_the_recent_forecast_of_a_ticket_issued_now(
+    client: Any, branch: BranchFixture, clock: FakeClock
+) -> None:
+    """Kiosks never wait for the forecast's runs while tickets pour in: within ISSUE_MAX_AGE_S
+    of a forecast, a new ticket is told what it said of a ticket issued now."""
+    open_counter(client, branch)
+    first = issue(client, branch)
+    clock.advance(1)
+    burst = [issue(client, branch) for _ in range(5)]
+    assert {str(t["estimated_wait"]) for t in burst} == {str(burst[0]["estimated_wait"])}
+    clock.advance(ISSUE_MAX_AGE_S + 1)
+    later = issue(client, branch)  # a fresh forecast: seven ahead of it now, not one
+    assert later["estimated_wait"]["p50"] > burst[0]["estimated_wait"]["p50"]
+    assert first["estimated_wait"]["now"] is True
