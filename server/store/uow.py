@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -103,13 +104,13 @@ class SqlStore:
 
         Returns SQLite's (busy, frames in the log, frames checkpointed); None elsewhere.
         """
-        if self.dialect == "sqlite":
-            # Outside any transaction: a checkpoint inside one fails with "table is locked".
-            raw = self.engine.raw_connection()
+        if self.dialect == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            # A connection of its own, outside any transaction (inside one it fails with "table is
+            # locked") and outside the pool, so that it may run on any thread: the fsync it does
+            # takes a while, and on a worker thread the event loop goes on meanwhile.
+            raw = sqlite3.connect(str(self.engine.url.database), timeout=1.0, check_same_thread=False)
             try:
-                cursor = raw.cursor()
-                busy, frames, done = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                cursor.close()
+                busy, frames, done = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             finally:
                 raw.close()
             return int(busy), int(frames), int(done)

@@ -250,7 +250,7 @@ def _periodic_flush(wiring: Wiring) -> None:
         rounds += 1
         try:
             wiring.relay.flush_all()
-            wiring.deps.store.checkpoint()
+            wiring.deps.offload(wiring.deps.store.checkpoint)
             if rounds % 10 == 0:  # every 20 s, well inside the 60 s device heartbeat
                 _devices_seen(wiring)
             if rounds % 300 == 0:  # every ten minutes
