@@ -71,35 +71,44 @@ class BranchForecasts:
     ) -> Forecast:
         with self._lock:
             entry = self._branches.setdefault(branch.id, _Branch())
-        with entry.lock:
+        if not recompute and entry.result is not None:
             age = None if entry.at is None else abs((now - entry.at).total_seconds())
-            if entry.result is not None and not recompute and age is not None and age < max_age:
+            if age is not None and age < max_age:
                 return entry.result
-            state, booked = read_state(uow, branch, now)
-            key = (state.waiting, state.desks, booked, branch.policy)
-            if entry.result is not None and entry.key == key and age is not None and age < MAX_AGE_S:
-                return entry.result
-            history = self._history(uow, branch, now, entry)
-            early, spread = history.punctuality()
-            due = tuple(replace(b, early_mean_s=early, early_sd_s=spread) for b in booked)
-            services = uow.services.for_branch(branch.id)
-            local = now.astimezone(ZoneInfo(branch.timezone))
-            hour_start = local.replace(minute=0, second=0, microsecond=0).timestamp()
-            expected = {s.id: float(s.expected_service) for s in services}
-            model = history.model(expected, local.weekday(), local.hour, hour_start, due)
-            run = partial(
-                _timed,
-                forecast,
-                state,
-                model,
-                runs=runs_for(len(state.waiting)),
-                seed=int(uow.branches.seq(branch.id)),
-                probes=[s.id for s in services if s.active],
-            )
-            result: Forecast
-            result, entry.cpu_s = self.offload(run)
-            entry.key, entry.at, entry.result = key, now, result
-            return result
+            if not entry.lock.acquire(blocking=False):
+                return entry.result  # another request is making the next one: take the last
+            entry.lock.release()
+        with entry.lock:
+            return self._refresh(uow, branch, now, entry)
+
+    def _refresh(self, uow: Any, branch: Branch, now: datetime, entry: _Branch) -> Forecast:
+        """The branch's forecast for ``now``: the last one while nothing changed, else new runs."""
+        age = None if entry.at is None else abs((now - entry.at).total_seconds())
+        state, booked = read_state(uow, branch, now)
+        key = (state.waiting, state.desks, booked, branch.policy)
+        if entry.result is not None and entry.key == key and age is not None and age < MAX_AGE_S:
+            return entry.result
+        history = self._history(uow, branch, now, entry)
+        early, spread = history.punctuality()
+        due = tuple(replace(b, early_mean_s=early, early_sd_s=spread) for b in booked)
+        services = uow.services.for_branch(branch.id)
+        local = now.astimezone(ZoneInfo(branch.timezone))
+        hour_start = local.replace(minute=0, second=0, microsecond=0).timestamp()
+        expected = {s.id: float(s.expected_service) for s in services}
+        model = history.model(expected, local.weekday(), local.hour, hour_start, due)
+        run = partial(
+            _timed,
+            forecast,
+            state,
+            model,
+            runs=runs_for(len(state.waiting)),
+            seed=int(uow.branches.seq(branch.id)),
+            probes=[s.id for s in services if s.active],
+        )
+        result: Forecast
+        result, entry.cpu_s = self.offload(run)
+        entry.key, entry.at, entry.result = key, now, result
+        return result
 
     def _history(self, uow: Any, branch: Branch, now: datetime, entry: _Branch) -> History:
         stale = entry.learned_at is None or abs((now - entry.learned_at).total_seconds()) >= HISTORY_TTL_S
