@@ -141,6 +141,10 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     socketio.init_app(app)
     fanout.install(socketio.server.eio, channels, mode)
     headers.install(app)  # outermost, so Socket.IO's responses carry them too
+    if mode == "gevent":
+        from server.web.serving import TakeTurns
+
+        app.wsgi_app = TakeTurns(app.wsgi_app)  # type: ignore[method-assign]
     _register_realtime(app, wiring)
     _trust_proxies(app, settings.trusted_proxies)
     return app

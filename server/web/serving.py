@@ -87,6 +87,25 @@ class FullCollections:
             log.info("full collection of %d objects took %.0f ms", old, (last - started) * 1000)
 
 
+class TakeTurns:
+    """WSGI middleware for the gevent worker: each request first goes to the back of the line.
+
+    A keep-alive connection whose next request is already waiting is read again at once, and
+    SQLite never yields: a few busy kiosks were served over and over while others waited
+    (8 kiosks: p50 4 ms, p90 450 ms). One yield per request serves them in turn.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        import gevent
+
+        self.sleep = gevent.sleep
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        self.sleep(0)
+        return self.app(environ, start_response)
+
+
 def raise_open_files_limit(wanted: int) -> int:
     """Lift the soft limit on open descriptors towards the hard one: each connection is one."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
