@@ -31,11 +31,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from server.services import auth, tickets
 from server.store import migrate
 from server.web import create_app
 from tests.conftest import make_settings
-from tests.support.builders import BranchFixture, build_branch
+from tests.support.builders import BranchFixture, build_branch, issue_tracked
 from tests.support.databases import fresh_postgres
 from tests.support.live import LiveServer
 from tests.support.swarm import SwarmProcess
@@ -68,13 +67,9 @@ def issue_direct(database_url: str, tmp: Path, b: BranchFixture, count: int) -> 
     """Tickets issued through the services before the server starts: (id, tracking token)."""
     app = create_app(make_settings(tmp, database_url))
     deps = app.extensions["branchq"].deps
-    kiosk = auth.authenticate(deps, b.tokens["kiosk"])
-    out = []
-    for i in range(count):
-        t = tickets.issue_ticket(deps, kiosk, b.id, b.services["AB"[i % 2]], "regular")
-        out.append((t["id"], t["track_url"].split("token=")[1]))
+    pairs = issue_tracked(deps, b, count)
     deps.store.engine.dispose()
-    return out
+    return pairs
 
 
 @contextmanager

@@ -15,6 +15,8 @@ from typing import Any
 
 import websocket
 
+from tests.support.swarm import server_frames
+
 
 def _expect(ws: websocket.WebSocket, prefix: str) -> str:
     while True:
@@ -34,26 +36,6 @@ def subscribe(url: str, token: str, branch_id: int) -> websocket.WebSocket:
     ws.send("421" + json.dumps(["subscribe", {"branch_id": branch_id}]))
     _expect(ws, "431")  # the ack with the snapshot
     return ws
-
-
-def _frames(buffer: bytearray) -> list[tuple[int, bytes]]:
-    """Complete (opcode, payload) frames at the front of ``buffer``, removed from it.
-
-    Frames from a server are never masked (RFC 6455 5.1), and Engine.IO sends each packet
-    as one unfragmented frame.
-    """
-    frames = []
-    while len(buffer) >= 2:
-        size, start = buffer[1] & 0x7F, 2
-        if size == 126:
-            size, start = int.from_bytes(buffer[2:4], "big"), 4
-        elif size == 127:
-            size, start = int.from_bytes(buffer[2:10], "big"), 10
-        if len(buffer) < start + size:
-            break
-        frames.append((buffer[0] & 0x0F, bytes(buffer[start : start + size])))
-        del buffer[: start + size]
-    return frames
 
 
 def listen(sockets: list[websocket.WebSocket], until: Any) -> dict[int, list[float]]:
@@ -76,7 +58,7 @@ def listen(sockets: list[websocket.WebSocket], until: Any) -> dict[int, list[flo
             at = time.perf_counter()
             buffer = buffers[ws.sock.fileno()]
             buffer += chunk
-            for opcode, payload in _frames(buffer):
+            for opcode, payload in server_frames(buffer):
                 if opcode == 0x9:  # websocket ping
                     ws.pong(payload)
                 elif opcode == 0x1 and payload == b"2":  # Engine.IO ping

@@ -17,11 +17,10 @@ from typing import Any
 import pytest
 import requests
 
-from server.services import auth, tickets
 from server.store import migrate
 from server.web import create_app
 from tests.conftest import make_settings
-from tests.support.builders import BranchFixture, build_branch
+from tests.support.builders import BranchFixture, build_branch, issue_tracked
 from tests.support.live import LiveServer
 from tests.support.swarm import SwarmProcess
 
@@ -34,11 +33,7 @@ def seed_with_tickets(tmp_path: Path, count: int) -> tuple[str, BranchFixture, l
     deps = app.extensions["branchq"].deps
     migrate.upgrade(deps.store.engine)
     b = build_branch(deps)
-    kiosk = auth.authenticate(deps, b.tokens["kiosk"])
-    pairs = []
-    for i in range(count):
-        t = tickets.issue_ticket(deps, kiosk, b.id, b.services["AB"[i % 2]], "regular")
-        pairs.append((t["id"], t["track_url"].split("token=")[1]))
+    pairs = issue_tracked(deps, b, count)
     deps.store.engine.dispose()
     return url, b, pairs
 

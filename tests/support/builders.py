@@ -9,7 +9,7 @@ from typing import Any
 from server.domain.errors import Conflict
 from server.domain.hours import ALWAYS_OPEN
 from server.domain.records import Principal
-from server.services import auth, setup
+from server.services import auth, setup, tickets
 from server.services.context import Deps
 
 ROOT = Principal("user", 0, "admin", ())
@@ -82,3 +82,13 @@ def admin_token(deps: Deps, username: str = "root-admin") -> str:
     with contextlib.suppress(Conflict):  # already there
         setup.create_user(deps, ROOT, {"username": username, "password": PASSWORD, "role": "admin", "branch_ids": []})
     return str(auth.login(deps, username, PASSWORD)["token"])
+
+
+def issue_tracked(deps: Deps, b: BranchFixture, count: int) -> list[tuple[int, str]]:
+    """``count`` regular walk-in tickets (services A and B in turn) as (id, tracking token)."""
+    kiosk = auth.authenticate(deps, b.tokens["kiosk"])
+    out = []
+    for i in range(count):
+        t = tickets.issue_ticket(deps, kiosk, b.id, b.services["AB"[i % 2]], "regular")
+        out.append((int(t["id"]), str(t["track_url"]).split("token=")[1]))
+    return out
