@@ -74,7 +74,8 @@ def _counters(deps: Deps, branch_id: int, services: dict[str, int]) -> None:
         have = {c.number for c in uow.counters.for_branch(branch_id)}
     for number, prefixes in COUNTERS.items():
         if number not in have:
-            data = {"number": number, "name": f"{number}号窗口", "service_ids": [services[p] for p in prefixes]}
+            name = {"zh": f"{number}号窗口", "en": f"Counter {number}"}
+            data = {"number": number, "name": name, "service_ids": [services[p] for p in prefixes]}
             setup.create_counter(deps, ROOT, branch_id, data)
 
 

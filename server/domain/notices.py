@@ -6,6 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from server.domain.names import local_name
+
 
 class NoticeKind(StrEnum):
     CONFIRMED = "confirmed"
@@ -67,4 +69,4 @@ def notice_text(
     lang = "zh" if language == "zh" else "en"
     when = start.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
     template = _TEXT[kind][0 if lang == "zh" else 1]
-    return template.format(branch=branch.get(lang, ""), service=service.get(lang, ""), when=when, code=code)
+    return template.format(branch=local_name(branch, lang), service=local_name(service, lang), when=when, code=code)

@@ -41,7 +41,7 @@ class Counter:
     id: int
     branch_id: int
     number: int
-    name: str
+    name: dict[str, str]
     service_ids: list[int]
     status: CounterStatus = CounterStatus.CLOSED
 

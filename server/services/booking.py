@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from server.domain.appointments import HOLDING, Appointment, AppointmentStatus
 from server.domain.booking_codes import new_code, normalise_code, normalise_phone
 from server.domain.errors import Conflict, InvalidInput, NotFound
+from server.domain.names import local_name
 from server.domain.notices import NoticeKind
 from server.domain.records import Branch, Service
 from server.domain.secret_match import same_secret
@@ -263,9 +264,9 @@ def calendar_entry(deps: Deps, code: str, phone: str) -> dict[str, Any]:
         "uid": f"{appointment.code}@branchq",
         "start": appointment.slot_start,
         "end": appointment.slot_end,
-        "summary": f"{service.name[lang]} · {branch.name[lang]}",
+        "summary": f"{local_name(service.name, lang)} · {local_name(branch.name, lang)}",
         "description": f"{'预约码' if lang == 'zh' else 'Booking code'}: {appointment.code}",
-        "location": branch.name[lang],
+        "location": local_name(branch.name, lang),
         "status": appointment.status.value,
         "code": appointment.code,
     }

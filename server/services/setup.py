@@ -9,6 +9,7 @@ from server import protocol
 from server.domain.alerts import Thresholds
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_hours
+from server.domain.names import parse_name, same_in_every_language
 from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
 from server.services.auth import hash_password, new_token, pairing_token, unlock_login
@@ -28,12 +29,16 @@ def _check_timezone(name: str) -> str:
     return name
 
 
-def _names(data: dict[str, Any]) -> dict[str, str]:
-    """``name`` may be one string or {"zh", "en"}; both columns are always filled."""
-    name = data["name"]
-    if isinstance(name, str):
-        return {"name_zh": name, "name_en": name}
-    return {"name_zh": name.get("zh") or name.get("en"), "name_en": name.get("en") or name.get("zh")}
+def _name(value: Any) -> dict[str, str]:
+    try:
+        return parse_name(value)
+    except ValueError as error:
+        raise InvalidInput("invalid_name", f"name: {error}", "name") from None
+
+
+def _counter_name(value: Any, number: int) -> dict[str, str]:
+    """A counter left unnamed (or given an empty name) is called by its number."""
+    return _name(value) if value else same_in_every_language(str(number))
 
 
 def create_branch(deps: Deps, principal: Principal | None, data: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +51,7 @@ def create_branch(deps: Deps, principal: Principal | None, data: dict[str, Any])
         branch = uow.branches.add(
             {
                 "code": data["code"],
-                **_names(data),
+                "name": _name(data["name"]),
                 "timezone": _check_timezone(data.get("timezone", "UTC")),
                 "opening_hours": dump_opening_hours(hours),
                 "policy": policy.to_dict(),
@@ -60,7 +65,7 @@ def update_branch(deps: Deps, principal: Principal | None, branch_id: int, data:
     require(principal, MANAGERS, branch_id)
     values: dict[str, Any] = {}
     if "name" in data:
-        values |= _names(data)
+        values["name"] = _name(data["name"])
     if "timezone" in data:
         values["timezone"] = _check_timezone(data["timezone"])
     if "opening_hours" in data:
@@ -117,7 +122,7 @@ def get_policy(deps: Deps, principal: Principal | None, branch_id: int) -> dict[
 def _service_values(data: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {k: data[k] for k in ("prefix", "target_wait", "expected_service", "active") if k in data}
     if "name" in data:
-        values |= _names(data)
+        values["name"] = _name(data["name"])
     if "prefix" in values:
         values["prefix"] = values["prefix"].upper()
     return values
@@ -191,7 +196,7 @@ def create_counter(deps: Deps, principal: Principal | None, branch_id: int, data
             {
                 "branch_id": branch_id,
                 "number": data["number"],
-                "name": data.get("name") or f"{data['number']}",
+                "name": _counter_name(data.get("name"), data["number"]),
                 "service_ids": data["service_ids"],
                 "status": "closed",
             }
@@ -205,7 +210,9 @@ def update_counter(deps: Deps, principal: Principal | None, counter_id: int, dat
     with deps.store.write() as uow:
         counter = found(uow.counters.get(counter_id), "counter")
         require(principal, MANAGERS, counter.branch_id)
-        values = {k: data[k] for k in ("number", "name", "service_ids") if k in data}
+        values: dict[str, Any] = {k: data[k] for k in ("number", "service_ids") if k in data}
+        if "name" in data:
+            values["name"] = _counter_name(data["name"], values.get("number", counter.number))
         if "service_ids" in values:
             _check_counter_services(uow, counter.branch_id, values["service_ids"])
         if "number" in values and uow.counters.number_taken(counter.branch_id, values["number"], counter_id):

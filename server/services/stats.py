@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from server.domain.classes import CustomerClass
 from server.domain.errors import InvalidInput
+from server.domain.names import local_name
 from server.domain.records import Branch, Principal, Service
 from server.domain.staffing import counters_needed
 from server.domain.statistics import TicketTimes, grouped, summarise
@@ -125,7 +126,7 @@ def csv_rows(report: Mapping[str, Any]) -> list[list[Any]]:
     advice = {row["hour"]: row for row in report["staffing"]}
     groups = (
         ("total", [("", "", report["total"])]),
-        ("service", [(s["prefix"], s["name"].get("en", ""), s) for s in report["services"]]),
+        ("service", [(s["prefix"], local_name(s["name"], "en"), s) for s in report["services"]]),
         ("class", [(c["customer_class"], "", c) for c in report["classes"]]),
         ("teller", [(t["user_id"], t["username"], t) for t in report["tellers"]]),
         ("hour", [(h["hour"], f"{h['hour']:02d}:00", h) for h in report["hours"]]),

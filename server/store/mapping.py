@@ -15,7 +15,7 @@ def branch(row: Any) -> Branch:
     return Branch(
         id=row.id,
         code=row.code,
-        name={"zh": row.name_zh, "en": row.name_en},
+        name=dict(row.name),
         timezone=row.timezone,
         opening_hours=parse_opening_hours(row.opening_hours),
         policy=QueuePolicy.from_dict(row.policy or {}),
@@ -27,7 +27,7 @@ def service(row: Any) -> Service:
     return Service(
         id=row.id,
         branch_id=row.branch_id,
-        name={"zh": row.name_zh, "en": row.name_en},
+        name=dict(row.name),
         prefix=row.prefix,
         target_wait=row.target_wait,
         expected_service=row.expected_service,
@@ -40,7 +40,7 @@ def counter(row: Any) -> Counter:
         id=row.id,
         branch_id=row.branch_id,
         number=row.number,
-        name=row.name,
+        name=dict(row.name),
         service_ids=list(row.service_ids),
         status=CounterStatus(row.status),
     )

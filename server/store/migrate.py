@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -20,10 +21,19 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    _on(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Back to ``revision`` (each migration's downgrade keeps the data it can)."""
+    _on(engine, command.downgrade, revision)
+
+
+def _on(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+        step(config, revision)
 
 
 def revision(engine: Engine, message: str) -> None:

@@ -19,8 +19,8 @@ class BranchRow(SQLModel, table=True):
     __tablename__ = "branch"
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True)
-    name_zh: str = Field(max_length=120)
-    name_en: str = Field(max_length=120)
+    # {language code: text}, see server.domain.names
+    name: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     timezone: str = Field(max_length=64)
     opening_hours: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -35,8 +35,8 @@ class ServiceRow(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("branch_id", "prefix", name="uq_service_branch_prefix"),)
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
-    name_zh: str = Field(max_length=120)
-    name_en: str = Field(max_length=120)
+    # {language code: text}, see server.domain.names
+    name: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     prefix: str = Field(max_length=3)
     target_wait: int
     expected_service: int
@@ -49,7 +49,8 @@ class CounterRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id", index=True)
     number: int
-    name: str = Field(default="", max_length=120)
+    # {language code: text}, see server.domain.names
+    name: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     service_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="closed", max_length=16)
     # when the status last changed (a long pause raises an alert)

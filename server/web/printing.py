@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from server import protocol
+from server.domain.names import complete_name
 from server.domain.records import Principal
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,9 @@ class PrintJobs:
         payload = {
             "job_id": job_id,
             "ticket": ticket | {"track_url": base + ticket["track_url"] if ticket.get("track_url") else None},
-            "branch": {"id": branch.id, "name": branch.name, "timezone": branch.timezone},
-            "service": {"id": service.id, "name": service.name, "prefix": service.prefix},
+            # every language filled in by the fallback rule: the agent prints what it is asked for
+            "branch": {"id": branch.id, "name": complete_name(branch.name), "timezone": branch.timezone},
+            "service": {"id": service.id, "name": complete_name(service.name), "prefix": service.prefix},
         }
         self.wiring.socketio.emit(protocol.PRINT_TICKET, payload, to=protocol.device_room(device_id))
         return job_id

@@ -9,6 +9,7 @@ from apiflask.fields import Boolean, Date, Dict, Integer, List, Nested, Raw, Str
 from apiflask.validators import Length, OneOf, Range, Regexp
 from marshmallow import ValidationError, fields
 
+from server.domain.names import parse_name
 from server.domain.records import MAX_ID
 
 
@@ -17,19 +18,22 @@ def Id(**kw: Any) -> Integer:
 
 
 class Names(fields.Field):  # type: ignore[type-arg]
-    """A name shown to people: one string, or {"zh": …, "en": …}."""
+    """A name shown to people: one string, or {"zh": …, "en": …, …} (see server.domain.names).
+
+    ``blank_ok``: an empty string passes through (a counter then goes by its number).
+    """
+
+    def __init__(self, *, blank_ok: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.blank_ok = blank_ok
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, str):
-            if not 1 <= len(value.strip()) <= 120:
-                raise ValidationError("must be 1 to 120 characters")
-            return value.strip()
-        if isinstance(value, dict) and set(value) <= {"zh", "en"} and value:
-            for lang, text in value.items():
-                if not isinstance(text, str) or not 1 <= len(text.strip()) <= 120:
-                    raise ValidationError(f"{lang} must be 1 to 120 characters")
-            return {k: v.strip() for k, v in value.items()}
-        raise ValidationError('must be a string or {"zh": …, "en": …}')
+        if self.blank_ok and value == "":
+            return value
+        try:
+            return parse_name(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
         return value
@@ -138,13 +142,13 @@ class ServiceOut(Schema):
 
 class CounterIn(Schema):
     number = Integer(strict=True, required=True, validate=Range(1, 999))
-    name = String(validate=Length(0, 120))
+    name = Names(blank_ok=True)
     service_ids = List(Id(), required=True, validate=Length(1, 50))
 
 
 class CounterPatch(Schema):
     number = Integer(strict=True, validate=Range(1, 999))
-    name = String(validate=Length(0, 120))
+    name = Names(blank_ok=True)
     service_ids = List(Id(), validate=Length(1, 50))
 
 
@@ -152,7 +156,7 @@ class CounterOut(Schema):
     id = Integer()
     branch_id = Integer()
     number = Integer()
-    name = String()
+    name = Dict()
     service_ids = List(Integer())
     status = String()
     ticket = Dict(allow_none=True)

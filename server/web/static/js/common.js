@@ -33,11 +33,11 @@ export function t(key, vars = {}, language = lang) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? ""));
 }
 
-/** A name shown to people: {"zh", "en"} or one string. */
+/** A name shown to people: {"zh", "en", …} or one string; a missing language falls back to en, then zh. */
 export function pick(names, language = lang) {
   if (names == null) return "";
   if (typeof names === "string") return names;
-  return names[language] || names.zh || names.en || "";
+  return names[language] || names.en || names.zh || Object.values(names).find(Boolean) || "";
 }
 
 /** Fill [data-i18n] text and [data-i18n-placeholder]/[data-i18n-label] attributes. */

@@ -24,7 +24,7 @@ async function chooseCounter(branchId) {
   $("#counters").replaceChildren(
     ...counters.map((c) =>
       el("button", { type: "button", class: c.id === saved ? "primary" : "", onclick: () => openCounter(branchId, c) },
-        t("counter.number_label", { n: c.number }) + (c.name ? ` · ${c.name}` : "")),
+        [t("counter.number_label", { n: c.number }), pick(c.name)].filter(Boolean).join(" · ")),
     ),
   );
   $("#counters button")?.focus();
