@@ -11,6 +11,7 @@ from server.domain.alerts import CounterState, DeviceState, ServiceLoad, Thresho
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.records import Branch, Principal
 from server.services.context import Deps, found, require
+from server.services.ports import UnitOfWork
 from server.services.views import iso, serving_counters
 
 MANAGERS = ("admin", "manager")
@@ -36,7 +37,7 @@ def _seconds(now: datetime, then: datetime | None) -> int | None:
     return None if then is None else max(0, int((now - then).total_seconds()))
 
 
-def _wanted(uow: Any, branch: Branch, now: datetime) -> dict[str, Wanted]:
+def _wanted(uow: UnitOfWork, branch: Branch, now: datetime) -> dict[str, Wanted]:
     counters = uow.counters.for_branch(branch.id)
     summary = uow.tickets.waiting_summary(branch.id)
     services = []
@@ -55,7 +56,7 @@ def _wanted(uow: Any, branch: Branch, now: datetime) -> dict[str, Wanted]:
     return wanted_alerts(services, counter_states, devices, Thresholds.from_settings(branch.settings))
 
 
-def _changes(uow: Any, branch: Branch, now: datetime) -> tuple[list[Wanted], list[dict[str, Any]]]:
+def _changes(uow: UnitOfWork, branch: Branch, now: datetime) -> tuple[list[Wanted], list[dict[str, Any]]]:
     """Alerts to raise (wanted, not open) and open alerts to clear (no longer wanted)."""
     wanted = _wanted(uow, branch, now)
     open_now = {a["subject_key"]: a for a in uow.alerts.for_branch(branch.id, open_only=True)}
@@ -111,7 +112,7 @@ def acknowledge(deps: Deps, principal: Principal | None, alert_id: int) -> dict[
         if alert is None:
             raise NotFound("alert_not_found", "no such alert", None)
         who = require(principal, MANAGERS, alert["branch_id"])
-        branch = uow.branches.get(alert["branch_id"])
+        branch = found(uow.branches.get(alert["branch_id"]), "branch")
         if alert["acknowledged_at"] is None:
             alert = uow.alerts.change(alert_id, {"acknowledged_by": who.name, "acknowledged_at": now})
             view = alert_view(alert, branch.timezone)

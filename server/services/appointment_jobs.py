@@ -12,7 +12,7 @@ from typing import Any
 from server.domain.appointments import Appointment, AppointmentStatus
 from server.domain.notices import NoticeKind
 from server.services.booking import rules_for
-from server.services.context import Deps
+from server.services.context import Deps, found
 from server.services.notifications import enqueue
 
 DAY = timedelta(days=1)
@@ -28,7 +28,9 @@ def mark_no_shows(deps: Deps) -> int:
         rules_cache: dict[int, Any] = {}
         for appointment in uow.appointments.booked_starting(None, now, BATCH):
             if appointment.service_id not in rules_cache:
-                rules_cache[appointment.service_id] = rules_for(uow, uow.services.get(appointment.service_id))
+                rules_cache[appointment.service_id] = rules_for(
+                    uow, found(uow.services.get(appointment.service_id), "service")
+                )
             if now < appointment.slot_start + timedelta(seconds=rules_cache[appointment.service_id].grace_s):
                 continue
             changed = uow.appointments.transition(
@@ -55,8 +57,8 @@ def queue_reminders(deps: Deps) -> int:
             kind, column = _reminder(appointment, now)
             if kind is None or not uow.appointments.mark_once(appointment.id, column, now):
                 continue
-            branch = uow.branches.get(appointment.branch_id)
-            service = uow.services.get(appointment.service_id)
+            branch = found(uow.branches.get(appointment.branch_id), "branch")
+            service = found(uow.services.get(appointment.service_id), "service")
             count += enqueue(uow, kind, appointment, branch, service, now)
     return count
 

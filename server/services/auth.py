@@ -12,7 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from server.domain.errors import Forbidden, Unauthorized
 from server.domain.login_backoff import lock_seconds
 from server.domain.records import Principal
-from server.services.context import Deps
+from server.services.context import Deps, found
+from server.services.ports import UnitOfWork
 
 # A pairing link (/kiosk?device=…) works once, within a day: its token ends up in logs.
 PAIRING_SECONDS = 24 * 3600
@@ -31,7 +32,7 @@ def hash_password(password: str) -> str:
 
 
 def new_token(
-    uow: Any, now: datetime, *, user_id: int | None = None, device_id: int | None = None, ttl: int | None = None
+    uow: UnitOfWork, now: datetime, *, user_id: int | None = None, device_id: int | None = None, ttl: int | None = None
 ) -> str:
     token = secrets.token_urlsafe(32)
     uow.tokens.add(
@@ -87,7 +88,7 @@ def login(deps: Deps, username: str, password: str) -> dict[str, Any]:
     }
 
 
-def _locked(uow: Any, name: str, now: datetime) -> bool:
+def _locked(uow: UnitOfWork, name: str, now: datetime) -> bool:
     until = uow.login_failures.locked_until(name)
     return until is not None and until > now
 
@@ -96,7 +97,7 @@ def _refused() -> Unauthorized:
     return Unauthorized("invalid_credentials", REFUSED, "password")
 
 
-def unlock_login(uow: Any, username: str) -> None:
+def unlock_login(uow: UnitOfWork, username: str) -> None:
     """Forget a name's failed attempts: it may log in again at once."""
     uow.login_failures.clear(digest(username))
 
@@ -115,7 +116,7 @@ def authenticate(deps: Deps, token: str) -> Principal:
             if user is None or not user.active:
                 raise Unauthorized("invalid_token", "unknown or revoked token", None)
             return Principal("user", user.id, user.role, tuple(user.branch_ids), user.username, row.digest)
-        device = uow.devices.get(row.device_id)
+        device = uow.devices.get(row.device_id) if row.device_id is not None else None
         if device is None or device.revoked:
             raise Unauthorized("invalid_token", "unknown or revoked token", None)
         return Principal("device", device.id, device.kind, (device.branch_id,), device.name, row.digest)
@@ -128,10 +129,12 @@ def logout(deps: Deps, token: str) -> tuple[str, int] | None:
         if row is None:
             return None
         uow.tokens.revoke(row.digest)
-    return ("user", row.user_id) if row.user_id is not None else ("device", row.device_id)
+    if row.user_id is not None:
+        return ("user", row.user_id)
+    return ("device", row.device_id) if row.device_id is not None else None
 
 
-def pairing_token(uow: Any, now: datetime, device_id: int) -> str:
+def pairing_token(uow: UnitOfWork, now: datetime, device_id: int) -> str:
     """For a screen's pairing link: exchanged on first open for a token kept by the screen."""
     return new_token(uow, now, device_id=device_id, ttl=PAIRING_SECONDS)
 
@@ -143,7 +146,7 @@ def pair_device(deps: Deps, token: str) -> dict[str, Any]:
     if principal.kind != "device":
         raise Forbidden("forbidden_role", "only a device token pairs a screen")
     with deps.store.write() as uow:
-        row = uow.tokens.lookup(digest(token))
+        row = found(uow.tokens.lookup(digest(token)), "token")  # authenticated just now
         if row.expires_at is not None:
             uow.tokens.revoke(row.digest)
         new = new_token(uow, deps.clock(), device_id=principal.id)

@@ -16,16 +16,24 @@ from server.domain.secret_match import same_secret
 from server.domain.slots import BookingRules, Slot, check_bookable_day, day_slots
 from server.services.context import Deps, changed_at, found
 from server.services.notifications import enqueue
+from server.services.ports import UnitOfWork
 from server.services.views import iso
 
 LANGUAGES = ("zh", "en")
 
 
-def rules_for(uow: Any, service: Service) -> BookingRules:
+def branch_and_service_of(uow: UnitOfWork, appointment: Appointment) -> tuple[Branch, Service]:
+    """The branch and service an appointment was booked at (kept even if the service is retired)."""
+    return found(uow.branches.get(appointment.branch_id), "branch"), found(
+        uow.services.get(appointment.service_id), "service"
+    )
+
+
+def rules_for(uow: UnitOfWork, service: Service) -> BookingRules:
     return BookingRules.from_dict(uow.booking_settings.get(service.id) or {})
 
 
-def branch_and_service(uow: Any, branch_id: int, service_id: int) -> tuple[Branch, Service]:
+def branch_and_service(uow: UnitOfWork, branch_id: int, service_id: int) -> tuple[Branch, Service]:
     branch = found(uow.branches.get(branch_id), "branch", "branch_id")
     service = uow.services.get(service_id)
     if service is None or service.branch_id != branch_id or not service.active:
@@ -33,7 +41,7 @@ def branch_and_service(uow: Any, branch_id: int, service_id: int) -> tuple[Branc
     return branch, service
 
 
-def slots_of_day(uow: Any, branch: Branch, service: Service, rules: BookingRules, day: date) -> list[Slot]:
+def slots_of_day(uow: UnitOfWork, branch: Branch, service: Service, rules: BookingRules, day: date) -> list[Slot]:
     counters = sum(1 for c in uow.counters.for_branch(branch.id) if service.id in c.service_ids)
     return day_slots(
         day,
@@ -69,7 +77,9 @@ def list_slots(deps: Deps, branch_id: int, service_id: int, day: date) -> list[d
     ]
 
 
-def _slot_at(uow: Any, branch: Branch, service: Service, rules: BookingRules, start: datetime, now: datetime) -> Slot:
+def _slot_at(
+    uow: UnitOfWork, branch: Branch, service: Service, rules: BookingRules, start: datetime, now: datetime
+) -> Slot:
     """The bookable slot that starts exactly at ``start``, or a clear 422."""
     if start.tzinfo is None:
         raise InvalidInput("invalid_start", "start needs a UTC offset, e.g. 2026-11-24T09:00:00+08:00", "start")
@@ -89,13 +99,13 @@ def _slot_at(uow: Any, branch: Branch, service: Service, rules: BookingRules, st
     )
 
 
-def _take(uow: Any, branch: Branch, service: Service, slot: Slot) -> None:
+def _take(uow: UnitOfWork, branch: Branch, service: Service, slot: Slot) -> None:
     if not uow.slots.take(branch.id, service.id, slot.start, slot.capacity):
         raise Conflict("slot_full", "this time is fully booked; please pick another", "start")
 
 
 def _check_phone_limit(
-    uow: Any, branch: Branch, rules: BookingRules, phone: str, day: date, except_id: int | None = None
+    uow: UnitOfWork, branch: Branch, rules: BookingRules, phone: str, day: date, except_id: int | None = None
 ) -> None:
     uow.appointments.lock_phone_day(branch.id, phone, day)
     if uow.appointments.count_for_phone(branch.id, phone, day, except_id) >= rules.per_phone_per_day:
@@ -104,7 +114,7 @@ def _check_phone_limit(
         )
 
 
-def _unused_code(uow: Any) -> str:
+def _unused_code(uow: UnitOfWork) -> str:
     code = new_code()
     while uow.appointments.code_taken(code):  # about one in 10**11 per booking
         code = new_code()
@@ -145,7 +155,7 @@ def book(deps: Deps, data: dict[str, Any]) -> dict[str, Any]:
         return appointment_view(appointment, branch, service)
 
 
-def holder_appointment(uow: Any, code: str, phone: str) -> Appointment:
+def holder_appointment(uow: UnitOfWork, code: str, phone: str) -> Appointment:
     """The appointment for this code and phone; any mismatch is the same 404 as an unknown code."""
     appointment: Appointment | None = uow.appointments.by_code(normalise_code(code))
     try:
@@ -160,7 +170,7 @@ def holder_appointment(uow: Any, code: str, phone: str) -> Appointment:
 def get_appointment(deps: Deps, code: str, phone: str) -> dict[str, Any]:
     with deps.store.read() as uow:
         appointment = holder_appointment(uow, code, phone)
-        branch, service = uow.branches.get(appointment.branch_id), uow.services.get(appointment.service_id)
+        branch, service = branch_and_service_of(uow, appointment)
         return appointment_view(appointment, branch, service)
 
 
@@ -176,7 +186,7 @@ def cancel(deps: Deps, code: str, phone: str) -> dict[str, Any]:
         if changed is None:
             raise Conflict("appointment_not_booked", f"this booking is {appointment.status.value}", "code")
         uow.slots.release(changed.service_id, changed.slot_start)
-        branch, service = uow.branches.get(changed.branch_id), uow.services.get(changed.service_id)
+        branch, service = branch_and_service_of(uow, changed)
         enqueue(uow, NoticeKind.CANCELLED, changed, branch, service, now)
         return appointment_view(changed, branch, service)
 
@@ -208,6 +218,8 @@ def reschedule(deps: Deps, code: str, phone: str, start: datetime) -> dict[str, 
                 "reminded_hour_at": None,
             },
         )
+        if moved is None:  # cancelled meanwhile by a request that does not take the branch's lock
+            raise Conflict("appointment_not_booked", "this booking changed meanwhile", "code")
         enqueue(uow, NoticeKind.RESCHEDULED, moved, branch, service, now)
         return appointment_view(moved, branch, service)
 
@@ -258,7 +270,7 @@ def calendar_entry(deps: Deps, code: str, phone: str) -> dict[str, Any]:
     """What an ``.ics`` file needs: UTC times, the summary and the place."""
     with deps.store.read() as uow:
         appointment = holder_appointment(uow, code, phone)
-        branch, service = uow.branches.get(appointment.branch_id), uow.services.get(appointment.service_id)
+        branch, service = branch_and_service_of(uow, appointment)
     lang = "zh" if appointment.language == "zh" else "en"
     return {
         "uid": f"{appointment.code}@branchq",

@@ -10,12 +10,13 @@ from server.domain.records import Principal
 from server.domain.slots import BookingRules
 from server.services.booking import appointment_view, branch_and_service, rules_for
 from server.services.context import Deps, found, require
+from server.services.ports import UnitOfWork
 from server.services.views import iso
 
 MANAGERS = ("admin", "manager")
 
 
-def _settings_view(uow: Any, branch_id: int) -> dict[str, Any]:
+def _settings_view(uow: UnitOfWork, branch_id: int) -> dict[str, Any]:
     services = []
     for service in uow.services.for_branch(branch_id):
         rules = rules_for(uow, service)

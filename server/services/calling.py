@@ -8,11 +8,12 @@ from typing import Any
 from server import protocol
 from server.domain import lifecycle
 from server.domain.announcement import announcement_text
-from server.domain.classes import CounterStatus, TicketStatus
+from server.domain.classes import CounterStatus, CustomerClass, TicketStatus
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.policy import PolicyKind, pick_next, reason_for
 from server.domain.records import Branch, Counter, Principal, Ticket
 from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found, require
+from server.services.ports import UnitOfWork
 from server.services.views import brief, counters_now, ticket_view
 
 # A claim can lose a race with another teller on PostgreSQL; pick again a few times.
@@ -24,9 +25,15 @@ def audio_url(number: str, counter_number: int) -> str:
 
 
 def emit_called(
-    uow: Any, branch: Branch, ticket: Ticket, now: datetime, *, recall: bool = False, counter: Counter | None = None
+    uow: UnitOfWork,
+    branch: Branch,
+    ticket: Ticket,
+    now: datetime,
+    *,
+    recall: bool = False,
+    counter: Counter | None = None,
 ) -> None:
-    counter = counter or uow.counters.get(ticket.counter_id)
+    counter = counter or found(uow.counters.get(found(ticket.counter_id, "counter")), "counter")
     uow.emit(
         branch.id,
         protocol.TICKET_CALLED,
@@ -47,7 +54,7 @@ def emit_called(
     )
 
 
-def _load_counter(uow: Any, principal: Principal | None, counter_id: int) -> Counter:
+def _load_counter(uow: UnitOfWork, principal: Principal | None, counter_id: int) -> Counter:
     counter: Counter = found(uow.counters.get(counter_id), "counter")
     require(principal, STAFF_ROLES, counter.branch_id)
     return counter
@@ -66,7 +73,7 @@ def set_counter_status(deps: Deps, principal: Principal | None, counter_id: int,
         if counter.status is not new:
             values["status_since"] = now  # how long a counter has been paused raises alerts
         counter = uow.counters.update(counter_id, values)
-        branch = uow.branches.get(counter.branch_id)
+        branch = found(uow.branches.get(counter.branch_id), "branch")
         if before != new.value:
             detail = {"counter_id": counter_id, "number": counter.number, "from": before, "to": new.value}
             audit(uow, branch.id, principal, now, "counter_status", detail)
@@ -76,7 +83,9 @@ def set_counter_status(deps: Deps, principal: Principal | None, counter_id: int,
     return view
 
 
-def _claim(uow: Any, counter: Counter, ticket_id: int, reason: dict[str, Any], now: datetime, by: int | None) -> Any:
+def _claim(
+    uow: UnitOfWork, counter: Counter, ticket_id: int, reason: dict[str, Any], now: datetime, by: int | None
+) -> Ticket | None:
     return uow.tickets.transition(
         ticket_id,
         lifecycle.allowed_from("call"),
@@ -91,7 +100,7 @@ def _claim(uow: Any, counter: Counter, ticket_id: int, reason: dict[str, Any], n
     )
 
 
-def _ensure_can_call(uow: Any, counter: Counter) -> None:
+def _ensure_can_call(uow: UnitOfWork, counter: Counter) -> None:
     if counter.status is not CounterStatus.OPEN:
         raise Conflict(f"counter_{counter.status.value}", f"the counter is {counter.status.value}; open it first", None)
     current = uow.tickets.current_at_counter(counter.id)
@@ -105,7 +114,7 @@ def call_next(deps: Deps, principal: Principal | None, counter_id: int) -> dict[
         counter = _load_counter(uow, principal, counter_id)
         now = changed_at(deps, uow, counter.branch_id)
         _ensure_can_call(uow, counter)
-        branch: Branch = uow.branches.get(counter.branch_id)
+        branch = found(uow.branches.get(counter.branch_id), "branch")
         ticket = _claim_next(uow, branch, counter, now, principal.id if principal else None)
         if ticket is None:
             return None
@@ -115,7 +124,7 @@ def call_next(deps: Deps, principal: Principal | None, counter_id: int) -> dict[
     return view
 
 
-def _claim_next(uow: Any, branch: Branch, counter: Counter, now: datetime, by: int | None) -> Ticket | None:
+def _claim_next(uow: UnitOfWork, branch: Branch, counter: Counter, now: datetime, by: int | None) -> Ticket | None:
     for _ in range(CLAIM_ATTEMPTS):
         transferred = uow.tickets.transferred_to(counter.id)
         if transferred is not None:
@@ -128,12 +137,12 @@ def _claim_next(uow: Any, branch: Branch, counter: Counter, now: datetime, by: i
             ticket_id, reason = choice.candidate.ticket_id, choice.reason.to_dict()
         claimed = _claim(uow, counter, ticket_id, reason, now, by)
         if claimed is not None:
-            return claimed  # type: ignore[no-any-return]
+            return claimed
     raise Conflict("busy_try_again", "other counters are calling at the same moment; try again", None)
 
 
-def _class_of(uow: Any, ticket_id: int) -> Any:
-    return uow.tickets.get(ticket_id).customer_class
+def _class_of(uow: UnitOfWork, ticket_id: int) -> CustomerClass:
+    return found(uow.tickets.get(ticket_id), "ticket").customer_class
 
 
 def call_ticket(deps: Deps, principal: Principal | None, counter_id: int, ticket_id: int) -> dict[str, Any]:
@@ -150,7 +159,7 @@ def call_ticket(deps: Deps, principal: Principal | None, counter_id: int, ticket
         claimed = _claim(uow, counter, ticket_id, reason, now, principal.id if principal else None)
         if claimed is None:
             raise Conflict("ticket_not_waiting", "another counter took this ticket", "ticket_id")
-        branch = uow.branches.get(counter.branch_id)
+        branch = found(uow.branches.get(counter.branch_id), "branch")
         detail = {"counter_id": counter_id, "number": ticket.number, "reason": reason}
         audit(uow, branch.id, principal, now, "call_out_of_order", detail, ticket_id)
         emit_called(uow, branch, claimed, now, counter=counter)
@@ -179,7 +188,7 @@ def transfer_ticket(
         updated = uow.tickets.transition(ticket_id, lifecycle.allowed_from("transfer"), values)
         if updated is None:
             raise Conflict("ticket_changed", "the ticket changed meanwhile; reload", "status")
-        branch = uow.branches.get(ticket.branch_id)
+        branch = found(uow.branches.get(ticket.branch_id), "branch")
         detail = {
             "number": ticket.number,
             "from_status": ticket.status.value,
@@ -200,7 +209,7 @@ def transfer_ticket(
     return view
 
 
-def _transfer_values(uow: Any, ticket: Ticket, service_id: int | None, counter_id: int | None) -> dict[str, Any]:
+def _transfer_values(uow: UnitOfWork, ticket: Ticket, service_id: int | None, counter_id: int | None) -> dict[str, Any]:
     values: dict[str, Any] = {
         "status": TicketStatus.WAITING.value,
         "counter_id": None,
@@ -214,7 +223,7 @@ def _transfer_values(uow: Any, ticket: Ticket, service_id: int | None, counter_i
             raise NotFound("service_not_found", "no such service in this branch", "service_id")
         values |= {"service_id": service_id, "target_counter_id": None}
     else:
-        counter = uow.counters.get(counter_id)
+        counter = uow.counters.get(counter_id) if counter_id is not None else None
         if counter is None or counter.branch_id != ticket.branch_id:
             raise NotFound("counter_not_found", "no such counter in this branch", "counter_id")
         values["target_counter_id"] = counter.id

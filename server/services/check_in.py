@@ -11,7 +11,8 @@ from server.domain.checkin import Outcome, decide
 from server.domain.errors import Conflict, DomainError, NotFound
 from server.domain.records import Principal
 from server.services.booking import holder_appointment, rules_for
-from server.services.context import STAFF_ROLES, Deps, changed_at, require
+from server.services.context import STAFF_ROLES, Deps, changed_at, found, require
+from server.services.ports import UnitOfWork
 from server.services.tickets import issue_ticket
 
 
@@ -34,8 +35,8 @@ def check_in(
         if appointment.branch_id != branch_id:
             raise NotFound("appointment_not_found", "no booking with this code at this branch", "code")
         now = changed_at(deps, uow, branch_id)
-        branch = uow.branches.get(branch_id)
-        rules = rules_for(uow, uow.services.get(appointment.service_id))
+        branch = found(uow.branches.get(branch_id), "branch")
+        rules = rules_for(uow, found(uow.services.get(appointment.service_id), "service"))
         decision = decide(appointment.status, appointment.slot_start, now, rules, branch.timezone)
         claimed = uow.appointments.transition(
             appointment.id,
@@ -69,7 +70,7 @@ def check_in(
     return ticket
 
 
-def _find(uow: Any, principal: Principal | None, code: str, phone: str | None) -> Appointment:
+def _find(uow: UnitOfWork, principal: Principal | None, code: str, phone: str | None) -> Appointment:
     if principal is None:
         return holder_appointment(uow, code, phone or "")
     appointment: Appointment | None = uow.appointments.by_code(normalise_code(code))

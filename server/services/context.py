@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from server.domain.errors import Forbidden, NotFound
 from server.domain.records import Principal
 from server.services.forecasting import BranchForecasts
+from server.services.ports import Store, UnitOfWork
 
 
 def _inline(function: Callable[..., Any], *args: Any) -> Any:
@@ -18,9 +19,9 @@ def _inline(function: Callable[..., Any], *args: Any) -> Any:
 
 @dataclass(frozen=True)
 class Deps:
-    # store.write() / store.read() are context managers yielding a unit of work with
-    # repositories (branches, services, counters, users, devices, tokens, tickets, events, audit)
-    store: Any
+    # store.write() / store.read() yield a unit of work; its repositories and their methods
+    # are the Protocols of server.services.ports
+    store: Store
     clock: Callable[[], datetime]
     # pushes the committed events of these branches to subscribers, in seq order
     publish: Callable[[Iterable[int]], None]
@@ -31,13 +32,13 @@ class Deps:
     # each branch's wait forecast, kept per process (server.services.forecasting.BranchForecasts)
     forecasts: BranchForecasts = field(default_factory=BranchForecasts)
 
-    def commit_and_publish(self, uow: Any) -> None:
+    def commit_and_publish(self, uow: UnitOfWork) -> None:
         """Called after a write block closed cleanly."""
         if uow.touched:
             self.publish(sorted(uow.touched))
 
 
-def changed_at(deps: Deps, uow: Any, branch_id: int) -> datetime:
+def changed_at(deps: Deps, uow: UnitOfWork, branch_id: int) -> datetime:
     """The time of a change to the branch's queue, read once the change holds the branch's
     write lock: a teller who waited for it stamps a later time than the one who went first,
     so stored times (issued, called, started, finished…) follow the order of the changes."""
@@ -46,7 +47,7 @@ def changed_at(deps: Deps, uow: Any, branch_id: int) -> datetime:
 
 
 def audit(
-    uow: Any,
+    uow: UnitOfWork,
     branch_id: int,
     principal: Principal | None,
     at: datetime,
@@ -68,6 +69,8 @@ def audit(
     )
 
 
+T = TypeVar("T")
+
 STAFF_ROLES = ("admin", "manager", "teller")
 
 
@@ -84,7 +87,8 @@ def require(principal: Principal | None, roles: Iterable[str], branch_id: int | 
     return principal
 
 
-def found(value: Any, what: str, field: str | None = None) -> Any:
+def found(value: T | None, what: str, field: str | None = None) -> T:
+    """``value``, or a 404 naming ``what`` (also for rows a foreign key promises: never a 500)."""
     if value is None:
         raise NotFound(f"{what}_not_found", f"no such {what.replace('_', ' ')}", field)
     return value

@@ -27,6 +27,7 @@ from server.domain.learning import History, PastTicket, learn
 from server.domain.numbering import business_date
 from server.domain.records import Branch
 from server.domain.statistics import TicketTimes
+from server.services.ports import UnitOfWork
 
 MAX_AGE_S = 15.0
 # Writes take a forecast up to this old rather than compute under the write lock.
@@ -67,7 +68,13 @@ class BranchForecasts:
         return CachedForecasts(self)
 
     def of(
-        self, uow: Any, branch: Branch, now: datetime, *, recompute: bool = True, max_age: float = WRITE_MAX_AGE_S
+        self,
+        uow: UnitOfWork,
+        branch: Branch,
+        now: datetime,
+        *,
+        recompute: bool = True,
+        max_age: float = WRITE_MAX_AGE_S,
     ) -> Forecast:
         with self._lock:
             entry = self._branches.setdefault(branch.id, _Branch())
@@ -81,7 +88,7 @@ class BranchForecasts:
         with entry.lock:
             return self._refresh(uow, branch, now, entry)
 
-    def _refresh(self, uow: Any, branch: Branch, now: datetime, entry: _Branch) -> Forecast:
+    def _refresh(self, uow: UnitOfWork, branch: Branch, now: datetime, entry: _Branch) -> Forecast:
         """The branch's forecast for ``now``: the last one while nothing changed, else new runs."""
         age = None if entry.at is None else abs((now - entry.at).total_seconds())
         state, booked = read_state(uow, branch, now)
@@ -110,7 +117,7 @@ class BranchForecasts:
         entry.key, entry.at, entry.result = key, now, result
         return result
 
-    def _history(self, uow: Any, branch: Branch, now: datetime, entry: _Branch) -> History:
+    def _history(self, uow: UnitOfWork, branch: Branch, now: datetime, entry: _Branch) -> History:
         stale = entry.learned_at is None or abs((now - entry.learned_at).total_seconds()) >= HISTORY_TTL_S
         if entry.history is None or stale:
             today = business_date(now, branch.timezone)
@@ -133,11 +140,11 @@ class CachedForecasts:
     def __init__(self, forecasts: BranchForecasts) -> None:
         self.forecasts = forecasts
 
-    def of(self, uow: Any, branch: Branch, now: datetime) -> Forecast:
+    def of(self, uow: UnitOfWork, branch: Branch, now: datetime) -> Forecast:
         return self.forecasts.of(uow, branch, now, recompute=False)
 
 
-def read_state(uow: Any, branch: Branch, now: datetime) -> tuple[BranchState, tuple[BookedDue, ...]]:
+def read_state(uow: UnitOfWork, branch: Branch, now: datetime) -> tuple[BranchState, tuple[BookedDue, ...]]:
     """The branch as the forecast starts from it, and the booked customers still to check in.
 
     How early booked customers come is the branch's own habit, filled in from its history.

@@ -16,6 +16,7 @@ from server.domain.appointments import Appointment
 from server.domain.notices import MAX_ATTEMPTS, NoticeKind, NoticeStatus, notice_text, retry_delay
 from server.domain.records import Branch, Service
 from server.services.context import Deps
+from server.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ class Sender(Protocol):
 
 
 def enqueue(
-    uow: Any, kind: NoticeKind, appointment: Appointment, branch: Branch, service: Service, now: datetime
+    uow: UnitOfWork, kind: NoticeKind, appointment: Appointment, branch: Branch, service: Service, now: datetime
 ) -> bool:
     """Queue a message about ``appointment`` in the same transaction; once per (kind, slot)."""
     body = notice_text(

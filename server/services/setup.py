@@ -14,6 +14,7 @@ from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
 from server.services.auth import hash_password, new_token, pairing_token, unlock_login
 from server.services.context import Deps, audit, changed_at, found, require
+from server.services.ports import UnitOfWork
 from server.services.views import branch_view, counter_view, counters_now, iso, service_view
 
 MANAGERS = ("admin", "manager")
@@ -75,7 +76,7 @@ def update_branch(deps: Deps, principal: Principal | None, branch_id: int, data:
     now = deps.clock()
     with deps.store.write() as uow:
         found(uow.branches.get(branch_id), "branch")
-        branch = uow.branches.update(branch_id, values) if values else uow.branches.get(branch_id)
+        branch = uow.branches.update(branch_id, values) if values else found(uow.branches.get(branch_id), "branch")
         view = branch_view(branch, now)
         # Screens show the branch's settings (the display's notice): they update at once.
         uow.emit(branch_id, protocol.QUEUE_CHANGED, {"reason": "branch_changed", "branch": view}, now)
@@ -113,7 +114,7 @@ def set_policy(deps: Deps, principal: Principal | None, branch_id: int, data: di
 def get_policy(deps: Deps, principal: Principal | None, branch_id: int) -> dict[str, Any]:
     require(principal, ROLES, branch_id)
     with deps.store.read() as uow:
-        return found(uow.branches.get(branch_id), "branch").policy.to_dict()  # type: ignore[no-any-return]
+        return found(uow.branches.get(branch_id), "branch").policy.to_dict()
 
 
 # --- services ---------------------------------------------------------------------------
@@ -176,7 +177,7 @@ def get_service(deps: Deps, principal: Principal | None, service_id: int) -> dic
 # --- counters ---------------------------------------------------------------------------
 
 
-def _check_counter_services(uow: Any, branch_id: int, service_ids: list[int]) -> None:
+def _check_counter_services(uow: UnitOfWork, branch_id: int, service_ids: list[int]) -> None:
     if len(set(service_ids)) != len(service_ids):
         raise InvalidInput("duplicate_service", "a service is listed twice", "service_ids")
     for sid in service_ids:
@@ -277,7 +278,7 @@ def _check_manages(who: Principal, role: str, branch_ids: list[int]) -> None:
         raise Forbidden("forbidden_scope", "managers create and change staff of their own branches only", "branch_ids")
 
 
-def _check_branches_exist(uow: Any, branch_ids: list[int]) -> None:
+def _check_branches_exist(uow: UnitOfWork, branch_ids: list[int]) -> None:
     for bid in branch_ids:
         found(uow.branches.get(bid), "branch", "branch_ids")
 
@@ -319,7 +320,7 @@ def update_user(deps: Deps, principal: Principal | None, user_id: int, data: dic
     return _user_view(user)
 
 
-def _end_sessions_after(uow: Any, who: Principal, user_id: int, data: dict[str, Any]) -> None:
+def _end_sessions_after(uow: UnitOfWork, who: Principal, user_id: int, data: dict[str, Any]) -> None:
     """A new password ends the user's other sessions (the one setting it, if their own, stays);
     deactivation ends all of them, so reactivating brings none back."""
     if data.get("active") is False:

@@ -17,6 +17,7 @@ from server.domain.records import Branch, Principal, Ticket
 from server.domain.secret_match import same_secret
 from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found, require
 from server.services.forecasting import ISSUE_MAX_AGE_S
+from server.services.ports import UnitOfWork
 from server.services.views import brief, call_view, forecast_fields, ticket_view
 
 LANGUAGES = ("zh", "en")
@@ -103,7 +104,7 @@ def get_ticket(deps: Deps, principal: Principal | None, ticket_id: int, token: s
                 # Same answer as an unknown id: a wrong token reveals nothing.
                 raise NotFound("ticket_not_found", "no such ticket", None)
             require(principal, STAFF_ROLES, ticket.branch_id)
-        branch = uow.branches.get(ticket.branch_id)
+        branch = found(uow.branches.get(ticket.branch_id), "branch")
         view = ticket_view(
             uow, branch, ticket, now, with_track_url=holder or principal is not None, forecasts=deps.forecasts
         )
@@ -127,8 +128,8 @@ def list_tickets(
     return [call_view(t, counters, branch.timezone) for t in found_tickets]
 
 
-def _service_name(uow: Any, ticket: Ticket) -> dict[str, Any]:
-    service = uow.services.get(ticket.service_id)
+def _service_name(uow: UnitOfWork, ticket: Ticket) -> dict[str, Any]:
+    service = found(uow.services.get(ticket.service_id), "service")
     return {"id": service.id, "name": service.name, "prefix": service.prefix}
 
 
@@ -174,7 +175,7 @@ def change_ticket(
         updated = uow.tickets.transition(ticket_id, lifecycle.allowed_from(action), values)
         if updated is None:
             raise Conflict("ticket_changed", "the ticket changed meanwhile; reload", "status")
-        branch = uow.branches.get(ticket.branch_id)
+        branch = found(uow.branches.get(ticket.branch_id), "branch")
         if action in AUDITED_CHANGES and holder_token is None:
             detail = {"number": ticket.number, "from_status": ticket.status.value, "counter_id": ticket.counter_id}
             audit(uow, branch.id, principal, now, action, detail, ticket_id)
@@ -192,7 +193,7 @@ def _authorise_change(principal: Principal | None, ticket: Ticket, action: str, 
     require(principal, STAFF_ROLES, ticket.branch_id)
 
 
-def _emit_change(uow: Any, branch: Branch, ticket: Ticket, action: str, now: datetime) -> None:
+def _emit_change(uow: UnitOfWork, branch: Branch, ticket: Ticket, action: str, now: datetime) -> None:
     from server.services.calling import emit_called
 
     if action == "recall":

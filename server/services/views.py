@@ -12,6 +12,8 @@ from server.domain.hours import dump_opening_hours, is_open
 from server.domain.policy import ahead_thresholds
 from server.domain.records import Branch, Counter, Service, Ticket
 from server.domain.wait_label import estimate_body
+from server.services.context import found
+from server.services.ports import UnitOfWork
 
 # "Your turn is near": the forecast gives at least this chance of a call within this time.
 TURN_NEAR_S = 5 * 60
@@ -65,16 +67,16 @@ def counter_view(counter: Counter, ticket: dict[str, Any] | None = None) -> dict
     }
 
 
-def counters_now(uow: Any, counters: list[Counter]) -> list[dict[str, Any]]:
+def counters_now(uow: UnitOfWork, counters: list[Counter]) -> list[dict[str, Any]]:
     """Counters with the ticket each one has called or is serving (None when free)."""
     if not counters:
         return []
-    branch = uow.branches.get(counters[0].branch_id)
+    branch = found(uow.branches.get(counters[0].branch_id), "branch")
     current = {t.counter_id: t for t in uow.tickets.open_for_branch(branch.id)}
     return [counter_view(c, brief(current[c.id], c, branch.timezone) if c.id in current else None) for c in counters]
 
 
-def people_ahead(uow: Any, branch: Branch, ticket: Ticket, now: datetime) -> int:
+def people_ahead(uow: UnitOfWork, branch: Branch, ticket: Ticket, now: datetime) -> int:
     thresholds = ahead_thresholds(branch.policy, ticket.customer_class, ticket.anchor_at.timestamp(), now.timestamp())
     return int(uow.tickets.count_ahead(ticket, thresholds))
 
@@ -99,7 +101,7 @@ def forecast_fields(latest: Forecast, ticket: Ticket) -> dict[str, Any]:
 
 
 def ticket_view(
-    uow: Any,
+    uow: UnitOfWork,
     branch: Branch,
     ticket: Ticket,
     now: datetime,
@@ -144,7 +146,7 @@ def ticket_view(
     return view
 
 
-def queue_snapshot(uow: Any, branch: Branch, now: datetime, forecasts: Any) -> dict[str, Any]:
+def queue_snapshot(uow: UnitOfWork, branch: Branch, now: datetime, forecasts: Any) -> dict[str, Any]:
     """Everything a screen needs to draw the branch, consistent with ``seq``.
 
     A service's ``estimated_wait`` is the forecast for a regular ticket issued now.

@@ -27,7 +27,7 @@ def healthz() -> Any:
     mq = "off"
     if w.settings.message_queue:
         mq = "ok" if _redis_ok(w.settings.message_queue) else "unavailable"
-    body = {"status": "ok", "db": db, "message_queue": mq}
+    body: dict[str, Any] = {"status": "ok", "db": db, "message_queue": mq}
     if w.settings.ratelimit_storage.startswith("redis"):
         body["rate_limit"] = "ok" if current_app.extensions["limiter"].storage.check() else "fallback"
     if db != "ok":
