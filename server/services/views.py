@@ -11,7 +11,8 @@ from server.domain.forecast import Forecast, WaitForecast
 from server.domain.hours import dump_opening_hours, is_open
 from server.domain.policy import ahead_thresholds
 from server.domain.records import Branch, Counter, Service, Ticket
-from server.domain.wait_label import estimate_body
+from server.domain.wait_label import estimate_body, wait_text
+from server.i18n import render_all
 
 # "Your turn is near": the forecast gives at least this chance of a call within this time.
 TURN_NEAR_S = 5 * 60
@@ -85,7 +86,14 @@ def serving_counters(counters: list[Counter], service_id: int) -> int:
 
 def estimate_view(band: WaitForecast | None) -> dict[str, Any] | None:
     """``estimated_wait`` on the wire; None when no open counter serves the service."""
-    return None if band is None else estimate_body(band.p10, band.p50, band.p90, band.now)
+    if band is None:
+        return None
+    return estimate_body(band.p10, band.p50, band.p90, band.now) | {"label": wait_label(band.p10, band.p90, band.now)}
+
+
+def wait_label(p10: float, p90: float, now: bool = False) -> dict[str, str]:
+    """The range in every language, as screens, paper, voice and messages print it."""
+    return render_all(wait_text(p10, p90, now))
 
 
 def forecast_fields(latest: Forecast, ticket: Ticket) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from server import protocol
 from server.domain.records import Principal
+from server.web.ticket_print import print_job, print_languages
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +24,13 @@ class PrintJobs:
             branch = uow.branches.get(ticket["branch_id"])
             service = uow.services.get(ticket["service_id"])
         base = self.wiring.settings.public_base_url
-        payload = {
-            "job_id": job_id,
-            "ticket": ticket | {"track_url": base + ticket["track_url"] if ticket.get("track_url") else None},
-            "branch": {"id": branch.id, "name": branch.name, "timezone": branch.timezone},
-            "service": {"id": service.id, "name": service.name, "prefix": service.prefix},
-        }
+        payload = print_job(
+            job_id,
+            ticket | {"track_url": base + ticket["track_url"] if ticket.get("track_url") else None},
+            {"id": branch.id, "name": branch.name, "timezone": branch.timezone},
+            {"id": service.id, "name": service.name, "prefix": service.prefix},
+            print_languages(ticket, branch.settings),
+        )
         self.wiring.socketio.emit(protocol.PRINT_TICKET, payload, to=protocol.device_room(device_id))
         return job_id
 

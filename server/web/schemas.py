@@ -9,11 +9,21 @@ from apiflask.fields import Boolean, Date, Dict, Integer, List, Nested, Raw, Str
 from apiflask.validators import Length, OneOf, Range, Regexp
 from marshmallow import ValidationError, fields
 
+from server.domain.languages import CODES, DEFAULT
 from server.domain.records import MAX_ID
 
 
 def Id(**kw: Any) -> Integer:
     return Integer(strict=True, validate=Range(1, MAX_ID), **kw)
+
+
+def Language(**kw: Any) -> String:
+    """A ``language`` field: exactly the registry's codes (``GET /api/v1/languages``)."""
+    kw.setdefault("load_default", DEFAULT)
+    return String(validate=OneOf(CODES), metadata={"enum": list(CODES)}, **kw)
+
+
+_LANGUAGE_LIST = "(" + "|".join(CODES) + ")"
 
 
 class Names(fields.Field):  # type: ignore[type-arg]
@@ -203,7 +213,7 @@ class PairOut(Schema):
 class TicketIn(Schema):
     service_id = Id(required=True)
     customer_class = String(load_default="regular", validate=OneOf(["regular", "vip", "priority"]))
-    language = String(load_default="zh", validate=OneOf(["zh", "en"]))
+    language = Language()
 
 
 class EstimateOut(Schema):
@@ -297,7 +307,11 @@ class QueueOut(Schema):
 class AnnouncementQuery(Schema):
     number = String(required=True, validate=Regexp(r"^[A-Z]{1,3}[0-9]{3,5}$"))
     counter = Integer(required=True, validate=Range(1, 999))
-    lang = String(load_default="zh,en", validate=Regexp(r"^(zh|en)(,(zh|en))?$"))
+    lang = String(
+        load_default=None,
+        validate=Regexp(rf"^{_LANGUAGE_LIST}(,{_LANGUAGE_LIST}){{0,{len(CODES) - 1}}}$"),
+        metadata={"description": "languages in speaking order, comma-separated; default: the branch's voice"},
+    )
 
 
 class StatsQuery(Schema):
@@ -328,7 +342,7 @@ class PromptQuery(Schema):
     key = String(required=True, validate=OneOf(["choose_service", "enter_code", "your_number"]))
     number = String(validate=Regexp(r"^[A-Z]{1,3}[0-9]{3,5}$"))
     ahead = Integer(load_default=0, validate=Range(0, 9999))
-    lang = String(load_default="zh", validate=OneOf(["zh", "en"]))
+    lang = Language()
 
 
 class HealthOut(Schema):
