@@ -9,6 +9,7 @@ from server import protocol
 from server.domain.alerts import Thresholds
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_hours
+from server.domain.languages import check_languages
 from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
 from server.services.auth import hash_password, new_token, pairing_token, unlock_login
@@ -36,6 +37,14 @@ def _names(data: dict[str, Any]) -> dict[str, str]:
     return {"name_zh": name.get("zh") or name.get("en"), "name_en": name.get("en") or name.get("zh")}
 
 
+def checked_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Branch settings as stored; the language lists must name registry languages (422 otherwise)."""
+    for field in ("screen_languages", "voice_languages"):
+        if field in settings:
+            settings = settings | {field: check_languages(settings[field], field)}
+    return settings
+
+
 def create_branch(deps: Deps, principal: Principal | None, data: dict[str, Any]) -> dict[str, Any]:
     require(principal, ("admin",))
     hours = parse_opening_hours(data.get("opening_hours", ALWAYS_OPEN))
@@ -50,7 +59,7 @@ def create_branch(deps: Deps, principal: Principal | None, data: dict[str, Any])
                 "timezone": _check_timezone(data.get("timezone", "UTC")),
                 "opening_hours": dump_opening_hours(hours),
                 "policy": policy.to_dict(),
-                "settings": data.get("settings", {}),
+                "settings": checked_settings(data.get("settings", {})),
             }
         )
     return branch_view(branch, deps.clock())
@@ -66,7 +75,7 @@ def update_branch(deps: Deps, principal: Principal | None, branch_id: int, data:
     if "opening_hours" in data:
         values["opening_hours"] = dump_opening_hours(parse_opening_hours(data["opening_hours"]))
     if "settings" in data:
-        values["settings"] = data["settings"]
+        values["settings"] = checked_settings(data["settings"])
     now = deps.clock()
     with deps.store.write() as uow:
         found(uow.branches.get(branch_id), "branch")

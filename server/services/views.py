@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from server.domain.announcement import branch_languages
 from server.domain.classes import CounterStatus, TicketStatus
 from server.domain.forecast import Forecast, WaitForecast
 from server.domain.hours import dump_opening_hours, is_open
@@ -36,6 +37,8 @@ def branch_view(branch: Branch, now: datetime | None = None) -> dict[str, Any]:
         "timezone": branch.timezone,
         "opening_hours": dump_opening_hours(branch.opening_hours),
         "settings": branch.settings,
+        # what its screens alternate and its voice speaks, defaults applied (settings say what was chosen)
+        "languages": {kind: list(branch_languages(branch.settings, kind)) for kind in ("screen", "voice")},
     }
     if now is not None:
         view["open_now"] = is_open(branch.opening_hours, now.astimezone(ZoneInfo(branch.timezone)))

@@ -9,7 +9,8 @@ from flask import Response, current_app
 
 from server.domain.announcement import DEFAULT_LANGUAGES, prompt_text, speech_text
 from server.domain.errors import InvalidInput
-from server.i18n import render
+from server.domain.wait_label import wait_text
+from server.i18n import render, say
 from server.services import tickets
 from server.web import schemas as s
 from server.web.context import deps, wiring
@@ -75,7 +76,12 @@ def prompt_audio(query: dict[str, Any]) -> Any:
     if query["key"] == "your_number" and not query.get("number"):
         raise InvalidInput("number_required", "your_number needs the ticket number", "number")
     code = query["lang"]
-    return _wav({code: render(prompt_text(query["key"], code, query.get("number"), query["ahead"]), code)}, [code])
+    said = render(prompt_text(query["key"], code, query.get("number"), query["ahead"]), code)
+    if query["key"] == "your_number" and "p10" in query and "p90" in query:
+        # the same words as the screen and the paper (server/domain/wait_label.py)
+        wait = render(wait_text(query["p10"], query["p90"], query["now"]), code)
+        said += ", " + say("ticket.estimate", code, range=wait)
+    return _wav({code: said}, [code])
 
 
 def _wav(texts: dict[str, str], languages: list[str]) -> Response:

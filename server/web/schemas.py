@@ -76,20 +76,26 @@ class LoginOut(Schema):
     user = Nested(UserBrief)
 
 
+SETTINGS_HELP = (
+    '"notice": {"zh", "en", …} on the display; "screen_languages" and "voice_languages": lists of'
+    " registry codes (GET /api/v1/languages) the screens alternate and the voice speaks, in order"
+)
+
+
 class BranchIn(Schema):
     code = String(required=True, validate=[Length(1, 32), Regexp(r"^[A-Za-z0-9_-]+$")])
     name = Names(required=True)
     timezone = String(load_default="UTC", validate=Length(1, 64))
     opening_hours = Dict(metadata={"example": {"mon": [["09:00", "17:00"]]}})
     policy = Dict()
-    settings = Dict()
+    settings = Dict(metadata={"description": SETTINGS_HELP})
 
 
 class BranchPatch(Schema):
     name = Names()
     timezone = String(validate=Length(1, 64))
     opening_hours = Dict()
-    settings = Dict()
+    settings = Dict(metadata={"description": SETTINGS_HELP})
 
 
 class BranchOut(Schema):
@@ -99,6 +105,9 @@ class BranchOut(Schema):
     timezone = String()
     opening_hours = Dict()
     settings = Dict()
+    languages = Dict(
+        metadata={"description": '{"screen": [codes], "voice": [codes]}: what screens alternate, what the voice says'}
+    )
     open_now = Boolean()
 
 
@@ -342,6 +351,9 @@ class PromptQuery(Schema):
     key = String(required=True, validate=OneOf(["choose_service", "enter_code", "your_number"]))
     number = String(validate=Regexp(r"^[A-Z]{1,3}[0-9]{3,5}$"))
     ahead = Integer(load_default=0, validate=Range(0, 9999))
+    p10 = Integer(validate=Range(0, 86400), metadata={"description": "with p90: your_number also says the wait"})
+    p90 = Integer(validate=Range(0, 86400))
+    now = Boolean(load_default=False)
     lang = Language()
 
 
