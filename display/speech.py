@@ -8,9 +8,12 @@ same counter costs a file read.
 
 The server calls::
 
-    engine = create_speech(cache_dir)           # EspeakSpeech, or NullSpeech with engine="none"
+    engine = create_speech(cache_dir, voices={"zh": "cmn-latn-pinyin", "yue": "yue", …})
     engine.available() -> bool; engine.reason -> str
-    engine.render_announcement({"zh": ..., "en": ...}, languages=("zh", "en")) -> bytes  # audio/wav
+    engine.render_announcement({"zh": ..., "yue": ...}, languages=("yue", "zh")) -> bytes  # audio/wav
+
+The voices (espeak-ng names per language code) come from the server's language registry:
+this package knows no list of languages of its own.
 """
 
 from __future__ import annotations
@@ -32,8 +35,6 @@ from display.wav import chime_wav, join_speech, read_frames
 
 log = logging.getLogger(__name__)
 
-VOICES = {"zh": "cmn-latn-pinyin", "en": "en"}  # espeak-ng's plain "cmn" spells hanzi out as pinyin
-LANGUAGES = ("zh", "en")
 Backend = Literal["pyttsx3", "binary"]
 # pyttsx3.init() hands out one engine per driver to the whole process, so every EspeakSpeech
 # shares this one thread rather than owning one each.
@@ -46,7 +47,7 @@ class SpeechEngine(Protocol):
 
     def available(self) -> bool: ...
 
-    def render_announcement(self, texts: Mapping[str, str], languages: Sequence[str] = LANGUAGES) -> bytes: ...
+    def render_announcement(self, texts: Mapping[str, str], languages: Sequence[str]) -> bytes: ...
 
 
 class NullSpeech:
@@ -62,7 +63,7 @@ class NullSpeech:
     def available(self) -> bool:
         return False
 
-    def render_announcement(self, texts: Mapping[str, str], languages: Sequence[str] = LANGUAGES) -> bytes:
+    def render_announcement(self, texts: Mapping[str, str], languages: Sequence[str]) -> bytes:
         return chime_wav()
 
 
@@ -77,7 +78,7 @@ class EspeakSpeech:
         self,
         cache_dir: str | Path,
         *,
-        voices: Mapping[str, str] | None = None,
+        voices: Mapping[str, str],
         rate: int = 170,
         backend: Backend = "pyttsx3",
         binary: str = "espeak-ng",
@@ -85,7 +86,7 @@ class EspeakSpeech:
     ) -> None:
         self.cache_dir = Path(cache_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        self.voices = dict(voices or VOICES)
+        self.voices = dict(voices)
         self.rate = rate
         self.backend = backend
         self.binary = binary
@@ -102,7 +103,7 @@ class EspeakSpeech:
     def available(self) -> bool:
         return not self._reason
 
-    def render_announcement(self, texts: Mapping[str, str], languages: Sequence[str] = LANGUAGES) -> bytes:
+    def render_announcement(self, texts: Mapping[str, str], languages: Sequence[str]) -> bytes:
         """The chime, then ``texts`` spoken in ``languages`` order; languages that fail are left out."""
         parts = []
         for language in languages:
@@ -204,7 +205,9 @@ class EspeakSpeech:
             Path(scratch).unlink(missing_ok=True)
 
 
-def create_speech(cache_dir: str | Path, *, engine: str = "espeak", process_only: bool = False) -> SpeechEngine:
+def create_speech(
+    cache_dir: str | Path, *, voices: Mapping[str, str], engine: str = "espeak", process_only: bool = False
+) -> SpeechEngine:
     """The engine for a server or display PC: espeak-ng through pyttsx3, else the espeak-ng command,
     else the chime alone (``available()`` False with the reason). ``engine="none"`` chimes only.
 
@@ -214,11 +217,11 @@ def create_speech(cache_dir: str | Path, *, engine: str = "espeak", process_only
     if engine == "none":
         return NullSpeech("speech turned off: announcements are the chime and the screen")
     if process_only:
-        return EspeakSpeech(cache_dir, backend="binary")
-    speech = EspeakSpeech(cache_dir)
+        return EspeakSpeech(cache_dir, voices=voices, backend="binary")
+    speech = EspeakSpeech(cache_dir, voices=voices)
     if speech.available():
         return speech
-    fallback = EspeakSpeech(cache_dir, backend="binary")
+    fallback = EspeakSpeech(cache_dir, voices=voices, backend="binary")
     if fallback.available():
         log.warning("pyttsx3 unusable (%s); speaking with the espeak-ng command", speech.reason)
         return fallback

@@ -1,9 +1,16 @@
-"""Two ways to get Chinese onto thermal paper.
+"""Three ways to get Chinese onto thermal paper.
 
-``gb18030``: printers with Chinese firmware take GB18030 bytes after FS & (Chinese character
-mode). python-escpos's magic encoder knows no GB18030 code page, so the bytes are sent raw.
+``gb18030``: printers with (Simplified) Chinese firmware take GB18030 bytes after FS &
+(Chinese character mode). python-escpos's magic encoder knows no GB18030 code page, so the
+bytes are sent raw.
+``big5``: printers with Traditional Chinese firmware (Taiwan, Hong Kong models) take Big5
+after FS & the same way. Big5 lacks many Cantonese characters (嘅, 冇, 咗 are HKSCS, not
+Big5), so a line it cannot encode is drawn as an image instead: nothing prints as "?".
 ``image``: any printer prints raster images (GS v 0), so lines with characters outside ASCII
 are drawn with a CJK font and sent as bitmaps; ASCII still goes as text, which is sharper.
+WenQuanYi draws Simplified and Traditional characters alike, so a Cantonese ticket prints
+whole on any printer in this mode, and GB18030 (which encodes every Unicode character but
+needs firmware with the glyphs) is not the way for Traditional ones.
 """
 
 from __future__ import annotations
@@ -19,8 +26,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.layout import Size
 
-ChineseMode = Literal["gb18030", "image"]
-CHINESE_MODES: tuple[ChineseMode, ...] = ("gb18030", "image")
+ChineseMode = Literal["gb18030", "big5", "image"]
+CHINESE_MODES: tuple[ChineseMode, ...] = ("gb18030", "big5", "image")
 
 FS_CHINESE_ON = b"\x1c&"  # FS &: enter Chinese character mode
 FS_CHINESE_OFF = b"\x1c."  # FS .: back to single-byte characters
@@ -52,6 +59,27 @@ class Gb18030Writer:
 
     def line(self, printer: Any, text: str, *, size: Size, align: str, bold: bool) -> None:
         printer._raw(text.encode("gb18030") + b"\n")
+
+    def finish(self, printer: Any) -> None:
+        printer._raw(FS_CHINESE_OFF)
+
+
+class Big5Writer:
+    """Raw Big5 text for printers with Traditional Chinese firmware; lines Big5 cannot hold as images."""
+
+    def __init__(self, images: ImageWriter) -> None:
+        self.images = images
+
+    def start(self, printer: Any) -> None:
+        printer._raw(FS_CHINESE_ON)
+
+    def line(self, printer: Any, text: str, *, size: Size, align: str, bold: bool) -> None:
+        try:
+            encoded = text.encode("big5")
+        except UnicodeEncodeError:
+            self.images.line(printer, text, size=size, align=align, bold=bold)
+            return
+        printer._raw(encoded + b"\n")
 
     def finish(self, printer: Any) -> None:
         printer._raw(FS_CHINESE_OFF)
@@ -105,6 +133,8 @@ def text_writer(mode: ChineseMode, *, width: int = 576, font_path: str | Path | 
         return Gb18030Writer()
     if mode == "image":
         return ImageWriter(width, font_path)
+    if mode == "big5":
+        return Big5Writer(ImageWriter(width, font_path))
     raise ValueError(f"chinese mode {mode!r}: expected one of {', '.join(CHINESE_MODES)}")
 
 

@@ -21,7 +21,7 @@ from kiosk.printers import URL_FORMS, EscposTicketPrinter
     type=click.Choice(CHINESE_MODES),
     default="gb18030",
     show_default=True,
-    help="gb18030 for printers with Chinese firmware, image for any other printer.",
+    help="gb18030 for Simplified Chinese firmware, big5 for Traditional, image for any printer (any script).",
 )
 @click.option(
     "--paper-width", type=int, default=576, show_default=True, help="Printable dots: 576 (80 mm), 384 (58 mm)."

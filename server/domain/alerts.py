@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.domain.text import Text
+
 PRINTER_FAULTS = ("paper_out", "offline", "error")
 SEVERITIES = ("info", "warning", "critical")
 
@@ -65,7 +67,7 @@ class Wanted:
     kind: str
     subject: dict[str, int]
     severity: str
-    message: dict[str, str] = field(compare=False)
+    message: Text = field(compare=False)  # catalogue key alert.message.<kind>, rendered by the service
 
     @property
     def key(self) -> str:
@@ -83,19 +85,13 @@ def _minutes(seconds: int) -> int:
 def service_alerts(service: ServiceLoad) -> list[Wanted]:
     out = []
     subject = {"service_id": service.id}
-    zh, en = service.name.get("zh") or service.prefix, service.name.get("en") or service.prefix
+    name = dict(service.name) if any(service.name.values()) else service.prefix
     if service.waiting and service.longest_wait_s > service.target_wait_s:
         waited, target = _minutes(service.longest_wait_s), _minutes(service.target_wait_s)
-        message = {
-            "zh": f"{zh}：有顾客已等候 {waited} 分钟，超过目标 {target} 分钟",
-            "en": f"{en}: a customer has waited {waited} min, past the {target} min target",
-        }
+        message = Text("alert.message.past_target", {"service": name, "waited": waited, "target": target})
         out.append(Wanted("past_target", subject, "warning", message))
     if service.waiting and not service.open_counters:
-        message = {
-            "zh": f"{zh}：{service.waiting} 人等候，没有开放的窗口办理",
-            "en": f"{en}: {service.waiting} waiting and no open counter serves it",
-        }
+        message = Text("alert.message.no_counter_open", {"service": name, "waiting": service.waiting})
         out.append(Wanted("no_counter_open", subject, "critical", message))
     return out
 
@@ -105,7 +101,7 @@ def counter_alerts(counter: CounterState, limits: Thresholds) -> list[Wanted]:
     if counter.status != "paused" or held_s is None or held_s < limits.counter_paused_long_s:
         return []
     held, number = _minutes(held_s), counter.number
-    message = {"zh": f"{number}号窗口已暂停 {held} 分钟", "en": f"Counter {number} paused for {held} min"}
+    message = Text("alert.message.counter_paused_long", {"counter": number, "minutes": held})
     return [Wanted("counter_paused_long", {"counter_id": counter.id}, "warning", message)]
 
 
@@ -113,16 +109,13 @@ def device_alerts(device: DeviceState, limits: Thresholds) -> list[Wanted]:
     subject = {"device_id": device.id}
     # A device never heard from is not set up yet: nothing has gone silent.
     if device.silent_s is not None and device.silent_s > limits.device_heartbeat_s:
-        message = {
-            "zh": f"{device.name}：已 {device.silent_s} 秒无响应",
-            "en": f"{device.name} ({device.kind}): silent for {device.silent_s} s",
-        }
+        message = Text(
+            "alert.message.device_offline", {"device": device.name, "kind": device.kind, "s": device.silent_s}
+        )
         return [Wanted("device_offline", subject, "critical", message)]
     if device.kind == "kiosk" and device.printer_status in PRINTER_FAULTS:
-        message = {
-            "zh": f"{device.name}：打印机故障（{device.printer_status}）",
-            "en": f"{device.name}: printer {device.printer_status.replace('_', ' ')}",
-        }
+        status = Text(f"device.{device.printer_status}")
+        message = Text("alert.message.printer_fault", {"device": device.name, "status": status})
         return [Wanted("printer_fault", subject, "critical", message)]
     return []
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from server.domain.appointments import AppointmentStatus
 from server.domain.errors import Conflict
 from server.domain.slots import BookingRules
+from server.domain.text import Text
 
 
 class Outcome(StrEnum):
@@ -27,10 +28,10 @@ class Outcome(StrEnum):
 class CheckIn:
     outcome: Outcome
     anchor: datetime | None  # the slot start for the appointment class; None: now, as a walk-in
-    message: dict[str, str]
+    message: Text
 
 
-ON_TIME = {"zh": "已签到，将按预约时间优先叫号", "en": "Checked in: you will be called close to your booked time"}
+ON_TIME = Text("checkin.on_time")
 
 
 def decide(status: AppointmentStatus, start: datetime, now: datetime, rules: BookingRules, timezone: str) -> CheckIn:
@@ -47,10 +48,6 @@ def decide(status: AppointmentStatus, start: datetime, now: datetime, rules: Boo
     if now <= start + timedelta(seconds=rules.late_s):
         return CheckIn(Outcome.APPOINTMENT, start, ON_TIME)
     if status is AppointmentStatus.BOOKED and now <= start + timedelta(seconds=rules.grace_s):
-        minutes = rules.late_s // 60
-        message = {
-            "zh": f"已超过预约时间 {minutes} 分钟以上，按普通排队取号",
-            "en": f"More than {minutes} min after your booked time: you join the walk-in queue",
-        }
+        message = Text("checkin.late_walk_in", {"minutes": rules.late_s // 60})
         return CheckIn(Outcome.WALK_IN, None, message)
     raise Conflict("too_late", "this booking has expired; please take a walk-in ticket", "code")

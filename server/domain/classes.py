@@ -33,11 +33,3 @@ class CounterStatus(StrEnum):
     CLOSED = "closed"
     OPEN = "open"
     PAUSED = "paused"
-
-
-CLASS_NAMES: dict[CustomerClass, dict[str, str]] = {
-    CustomerClass.REGULAR: {"zh": "普通", "en": "Regular"},
-    CustomerClass.VIP: {"zh": "贵宾", "en": "VIP"},
-    CustomerClass.PRIORITY: {"zh": "绿色通道", "en": "Priority"},
-    CustomerClass.APPOINTMENT: {"zh": "预约", "en": "Appointment"},
-}

@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-# The codes a name may carry. It mirrors the language registry and gives way to it when that lands.
-LANGUAGE_CODES: tuple[str, ...] = ("zh", "en", "yue")
-
-# A missing language falls back to these, in order (CONTRACT 1.1).
-FALLBACK = ("en", "zh")
+from server.domain.languages import CODES as LANGUAGE_CODES
+from server.domain.languages import FALLBACK, pick
 
 MAX_NAME_LENGTH = 120
 
@@ -18,10 +15,7 @@ Name = dict[str, str]
 
 def local_name(name: Mapping[str, str], language: str) -> str:
     """The name in ``language``, else in English, else in Chinese, else in whatever it has."""
-    for code in (language, *FALLBACK):
-        if name.get(code):
-            return name[code]
-    return next((text for text in name.values() if text), "")
+    return pick(name, language)
 
 
 def complete_name(name: Mapping[str, str], languages: Iterable[str] = LANGUAGE_CODES) -> Name:

@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from server.domain.classes import CLASS_NAMES, CustomerClass
+from server.domain.classes import CustomerClass
 from server.domain.errors import InvalidInput
+from server.domain.text import Text
 
 
 class PolicyKind(StrEnum):
@@ -189,10 +190,16 @@ class CallReason:
 
     code: str
     priority: float
-    text: dict[str, str]
+    customer_class: CustomerClass
+
+    @property
+    def text(self) -> Text:
+        """Catalogue key ``reason.<code>``; ``{cls}`` is the class's short name."""
+        return Text(f"reason.{self.code}", {"cls": Text(f"reason.cls.{self.customer_class.value}")})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "priority": round(self.priority, 3), "text": self.text}
+        """The stored part; the edge adds the rendered ``text``."""
+        return {"code": self.code, "priority": round(self.priority, 3)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,25 +285,8 @@ def _apq_reason_code(policy: QueuePolicy, pool: list[Candidate], best: Candidate
     return "faster_priority"
 
 
-_REASON_TEXT = {
-    "only_waiting": ("只有此号在等候", "only ticket waiting"),
-    "past_target": ("已超过等候目标 ({cls})", "waited past target ({cls})"),
-    "longest_wait": ("等候最久", "longest wait"),
-    "head_start": ("{cls} 优先起点", "{cls} head start"),
-    "faster_priority": ("{cls} 优先级增长更快", "{cls} priority grows faster"),
-    "hard_limit": ("已超过最长等候时间", "waited past the hard limit"),
-    "near_target": ("{cls} 即将超过等候目标", "{cls} about to pass its target"),
-    "fifo": ("先到先服务", "first come, first served"),
-    "class_rank": ("{cls} 类别优先", "{cls} class goes first"),
-    "transferred": ("转至本窗口", "transferred to this counter"),
-    "chosen_by_teller": ("柜员指定叫号", "called out of order by the teller"),
-}
-
-
 def reason_for(code: str, customer_class: CustomerClass, value: float = 0.0) -> CallReason:
-    zh, en = _REASON_TEXT[code]
-    names = CLASS_NAMES[customer_class]
-    return CallReason(code, value, {"zh": zh.format(cls=names["zh"]), "en": en.format(cls=names["en"])})
+    return CallReason(code, value, customer_class)
 
 
 def _reason(code: str, value: float, c: Candidate) -> CallReason:

@@ -1,7 +1,9 @@
 """The one wording of a wait range, sent with every estimate so every surface says the same.
 
-Whole minutes: the low end rounds down and the high end up (a range, never a promise).
-A forecast whose call is imminent says "now".
+Whole minutes: the low end rounds down and the high end up (a range, never a promise), and
+the high end is at least a minute. Both ends equal read "about N min"; a forecast whose call
+is imminent says "now". ``waitLabel`` in ``static/js/common.js`` is the same rule for pages
+that only have the seconds (``tests/browser/test_wait_wording.py`` holds them together).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-NOW_LABEL = {"zh": "现在", "en": "now"}
+from server.domain.text import Text
 
 
 def minutes_range(p10: float, p90: float) -> tuple[int, int]:
@@ -17,15 +19,15 @@ def minutes_range(p10: float, p90: float) -> tuple[int, int]:
     return low, max(low, math.ceil(p90 / 60), 1)
 
 
-def wait_label(p10: float, p90: float, now: bool = False) -> dict[str, str]:
+def wait_text(p10: float, p90: float, now: bool = False) -> Text:
     if now:
-        return dict(NOW_LABEL)
+        return Text("wait.now")
     low, high = minutes_range(p10, p90)
     if low == high:
-        return {"zh": f"约 {high} 分钟", "en": f"about {high} min"}
-    return {"zh": f"约 {low}–{high} 分钟", "en": f"{low}–{high} min"}
+        return Text("wait.about", {"min": high})
+    return Text("wait.range", {"low": low, "high": high})
 
 
 def estimate_body(p10: int, p50: int, p90: int, now: bool) -> dict[str, Any]:
-    """``estimated_wait`` on the wire: seconds, the "now" flag and the label per language."""
-    return {"p10": p10, "p50": p50, "p90": p90, "now": now, "label": wait_label(p10, p90, now)}
+    """``estimated_wait`` on the wire without its label: seconds and the "now" flag."""
+    return {"p10": p10, "p50": p50, "p90": p90, "now": now}

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from typing import Any
 
+from server.domain.languages import DEFAULT, is_known
+from server.i18n import say
 from server.notify.settings import NotifySettings
 
 log = logging.getLogger("branchq.notify")
-
-SUBJECTS = {"zh": "BranchQ 预约通知", "en": "BranchQ booking"}
 
 
 class LogSender:
@@ -47,7 +47,7 @@ class SmtpSender:
         mail = EmailMessage()
         mail["From"] = self.settings.smtp_from
         mail["To"] = message["email"]
-        mail["Subject"] = SUBJECTS.get(message.get("language") or "zh", SUBJECTS["en"])
+        mail["Subject"] = say("mail.subject", _known(message.get("language")))
         mail.set_content(message["body"])
         s = self.settings
         with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.timeout_s) as smtp:
@@ -86,6 +86,11 @@ class WebhookSender:
         # urlopen raises HTTPError for 4xx/5xx: the outbox retries with back-off
         with urllib.request.urlopen(request, timeout=self.settings.timeout_s) as response:
             response.read()
+
+
+def _known(code: Any) -> str:
+    """A stored message's language, or the default for one no longer in the registry."""
+    return code if is_known(code) else DEFAULT
 
 
 def make_sender(settings: NotifySettings) -> LogSender | SmtpSender | WebhookSender:

@@ -10,6 +10,7 @@ from server import protocol
 from server.domain.alerts import CounterState, DeviceState, ServiceLoad, Thresholds, Wanted, wanted_alerts
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.records import Branch, Principal
+from server.i18n import render_all
 from server.services.context import Deps, found, require
 from server.services.ports import UnitOfWork
 from server.services.views import iso, serving_counters
@@ -77,7 +78,7 @@ def evaluate_branch(deps: Deps, branch_id: int) -> list[dict[str, Any]]:
         changed = [uow.alerts.change(a["id"], {"cleared_at": now}) for a in to_clear]
         for alert in to_raise:
             values = {"branch_id": branch_id, "kind": alert.kind, "subject_key": alert.key, "subject": alert.subject}
-            values |= {"severity": alert.severity, "message": alert.message, "raised_at": now}
+            values |= {"severity": alert.severity, "message": render_all(alert.message), "raised_at": now}
             changed.append(uow.alerts.add(values))
         views = [alert_view(a, branch.timezone) for a in changed]
         for view in views:

@@ -9,17 +9,16 @@ from zoneinfo import ZoneInfo
 from server.domain.appointments import HOLDING, Appointment, AppointmentStatus
 from server.domain.booking_codes import new_code, normalise_code, normalise_phone
 from server.domain.errors import Conflict, InvalidInput, NotFound
-from server.domain.names import local_name
+from server.domain.languages import DEFAULT, check_language, pick
 from server.domain.notices import NoticeKind
 from server.domain.records import Branch, Service
 from server.domain.secret_match import same_secret
 from server.domain.slots import BookingRules, Slot, check_bookable_day, day_slots
+from server.i18n import say
 from server.services.context import Deps, changed_at, found
 from server.services.notifications import enqueue
 from server.services.ports import UnitOfWork
 from server.services.views import iso
-
-LANGUAGES = ("zh", "en")
 
 
 def branch_and_service_of(uow: UnitOfWork, appointment: Appointment) -> tuple[Branch, Service]:
@@ -124,9 +123,7 @@ def _unused_code(uow: UnitOfWork) -> str:
 def book(deps: Deps, data: dict[str, Any]) -> dict[str, Any]:
     """A booked place in a slot, or 409 ``slot_full`` when the last place went to someone else."""
     phone = normalise_phone(data["phone"])
-    language = data.get("language", "zh")
-    if language not in LANGUAGES:
-        raise InvalidInput("invalid_language", "language must be zh or en", "language")
+    language = check_language(data.get("language", DEFAULT))
     with deps.store.write() as uow:
         branch, service = branch_and_service(uow, data["branch_id"], data["service_id"])
         now = changed_at(deps, uow, branch.id)
@@ -271,14 +268,14 @@ def calendar_entry(deps: Deps, code: str, phone: str) -> dict[str, Any]:
     with deps.store.read() as uow:
         appointment = holder_appointment(uow, code, phone)
         branch, service = branch_and_service_of(uow, appointment)
-    lang = "zh" if appointment.language == "zh" else "en"
+    lang = appointment.language
     return {
         "uid": f"{appointment.code}@branchq",
         "start": appointment.slot_start,
         "end": appointment.slot_end,
-        "summary": f"{local_name(service.name, lang)} · {local_name(branch.name, lang)}",
-        "description": f"{'预约码' if lang == 'zh' else 'Booking code'}: {appointment.code}",
-        "location": local_name(branch.name, lang),
+        "summary": f"{pick(service.name, lang)} · {pick(branch.name, lang)}",
+        "description": say("mail.calendar_code", lang, code=appointment.code),
+        "location": pick(branch.name, lang),
         "status": appointment.status.value,
         "code": appointment.code,
     }

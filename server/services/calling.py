@@ -7,11 +7,12 @@ from typing import Any
 
 from server import protocol
 from server.domain import lifecycle
-from server.domain.announcement import announcement_text
+from server.domain.announcement import announcement_text, branch_languages, voice_order
 from server.domain.classes import CounterStatus, CustomerClass, TicketStatus
 from server.domain.errors import Conflict, InvalidInput, NotFound
-from server.domain.policy import PolicyKind, pick_next, reason_for
+from server.domain.policy import CallReason, PolicyKind, pick_next, reason_for
 from server.domain.records import Branch, Counter, Principal, Ticket
+from server.i18n import render_all
 from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found, require
 from server.services.ports import UnitOfWork
 from server.services.views import brief, counters_now, ticket_view
@@ -20,8 +21,14 @@ from server.services.views import brief, counters_now, ticket_view
 CLAIM_ATTEMPTS = 8
 
 
-def audio_url(number: str, counter_number: int) -> str:
-    return f"/api/v1/announcements/audio.wav?number={number}&counter={counter_number}"
+def audio_url(number: str, counter_number: int, languages: tuple[str, ...]) -> str:
+    """The spoken call; ``lang`` is the speaking order (the holder's own language first)."""
+    return f"/api/v1/announcements/audio.wav?number={number}&counter={counter_number}&lang={','.join(languages)}"
+
+
+def call_reason(reason: CallReason) -> dict[str, Any]:
+    """A call reason as stored and shown: its code, priority and text in every language."""
+    return reason.to_dict() | {"text": render_all(reason.text)}
 
 
 def emit_called(
@@ -34,6 +41,7 @@ def emit_called(
     counter: Counter | None = None,
 ) -> None:
     counter = counter or found(uow.counters.get(found(ticket.counter_id, "counter")), "counter")
+    spoken = voice_order(ticket.language, branch_languages(branch.settings, "voice"))
     uow.emit(
         branch.id,
         protocol.TICKET_CALLED,
@@ -46,8 +54,9 @@ def emit_called(
             "counter_number": counter.number,
             "recall": recall,
             "announcement": {
-                "text": announcement_text(ticket.number, counter.number),
-                "audio_url": audio_url(ticket.number, counter.number),
+                "text": render_all(announcement_text(ticket.number, counter.number)),
+                "audio_url": audio_url(ticket.number, counter.number, spoken),
+                "languages": list(spoken),
             },
         },
         now,
@@ -128,13 +137,13 @@ def _claim_next(uow: UnitOfWork, branch: Branch, counter: Counter, now: datetime
     for _ in range(CLAIM_ATTEMPTS):
         transferred = uow.tickets.transferred_to(counter.id)
         if transferred is not None:
-            ticket_id, reason = transferred, reason_for("transferred", _class_of(uow, transferred)).to_dict()
+            ticket_id, reason = transferred, call_reason(reason_for("transferred", _class_of(uow, transferred)))
         else:
             heads = uow.tickets.heads(counter.service_ids, by_arrival=branch.policy.kind is PolicyKind.FIFO)
             choice = pick_next(heads, counter.service_ids, now.timestamp(), branch.policy)
             if choice is None:
                 return None
-            ticket_id, reason = choice.candidate.ticket_id, choice.reason.to_dict()
+            ticket_id, reason = choice.candidate.ticket_id, call_reason(choice.reason)
         claimed = _claim(uow, counter, ticket_id, reason, now, by)
         if claimed is not None:
             return claimed
@@ -155,7 +164,7 @@ def call_ticket(deps: Deps, principal: Principal | None, counter_id: int, ticket
         if ticket.branch_id != counter.branch_id:
             raise NotFound("ticket_not_found", "no such ticket in this branch", "ticket_id")
         lifecycle.target_status("call", ticket.status)
-        reason = reason_for("chosen_by_teller", ticket.customer_class).to_dict()
+        reason = call_reason(reason_for("chosen_by_teller", ticket.customer_class))
         claimed = _claim(uow, counter, ticket_id, reason, now, principal.id if principal else None)
         if claimed is None:
             raise Conflict("ticket_not_waiting", "another counter took this ticket", "ticket_id")

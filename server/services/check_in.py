@@ -10,6 +10,7 @@ from server.domain.booking_codes import normalise_code
 from server.domain.checkin import Outcome, decide
 from server.domain.errors import Conflict, DomainError, NotFound
 from server.domain.records import Principal
+from server.i18n import render_all
 from server.services.booking import holder_appointment, rules_for
 from server.services.context import STAFF_ROLES, Deps, changed_at, found, require
 from server.services.ports import UnitOfWork
@@ -64,7 +65,7 @@ def check_in(
     slot_local = appointment.slot_start.astimezone(ZoneInfo(branch.timezone))
     ticket["check_in"] = {
         "outcome": decision.outcome.value,
-        "message": decision.message,
+        "message": render_all(decision.message),
         "slot_start": slot_local.isoformat(),
     }
     return ticket

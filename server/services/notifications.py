@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from server.domain.appointments import Appointment
 from server.domain.notices import MAX_ATTEMPTS, NoticeKind, NoticeStatus, notice_text, retry_delay
 from server.domain.records import Branch, Service
+from server.i18n import render
 from server.services.context import Deps
 from server.services.ports import UnitOfWork
 
@@ -35,15 +36,15 @@ def enqueue(
     uow: UnitOfWork, kind: NoticeKind, appointment: Appointment, branch: Branch, service: Service, now: datetime
 ) -> bool:
     """Queue a message about ``appointment`` in the same transaction; once per (kind, slot)."""
-    body = notice_text(
+    notice = notice_text(
         kind,
-        appointment.language,
         branch=branch.name,
         service=service.name,
         start=appointment.slot_start,
         timezone=branch.timezone,
         code=appointment.code,
     )
+    body = render(notice, appointment.language)
     queued: bool = uow.notifications.add(
         {
             "branch_id": branch.id,

@@ -9,6 +9,7 @@ from server import protocol
 from server.domain.alerts import Thresholds
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_hours
+from server.domain.languages import check_languages
 from server.domain.names import parse_name, same_in_every_language
 from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
@@ -42,6 +43,14 @@ def _counter_name(value: Any, number: int) -> dict[str, str]:
     return _name(value) if value else same_in_every_language(str(number))
 
 
+def checked_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """Branch settings as stored; the language lists must name registry languages (422 otherwise)."""
+    for field in ("screen_languages", "voice_languages"):
+        if field in settings:
+            settings = settings | {field: check_languages(settings[field], field)}
+    return settings
+
+
 def create_branch(deps: Deps, principal: Principal | None, data: dict[str, Any]) -> dict[str, Any]:
     require(principal, ("admin",))
     hours = parse_opening_hours(data.get("opening_hours", ALWAYS_OPEN))
@@ -56,7 +65,7 @@ def create_branch(deps: Deps, principal: Principal | None, data: dict[str, Any])
                 "timezone": _check_timezone(data.get("timezone", "UTC")),
                 "opening_hours": dump_opening_hours(hours),
                 "policy": policy.to_dict(),
-                "settings": data.get("settings", {}),
+                "settings": checked_settings(data.get("settings", {})),
             }
         )
     return branch_view(branch, deps.clock())
@@ -72,7 +81,7 @@ def update_branch(deps: Deps, principal: Principal | None, branch_id: int, data:
     if "opening_hours" in data:
         values["opening_hours"] = dump_opening_hours(parse_opening_hours(data["opening_hours"]))
     if "settings" in data:
-        values["settings"] = data["settings"]
+        values["settings"] = checked_settings(data["settings"])
     now = deps.clock()
     with deps.store.write() as uow:
         found(uow.branches.get(branch_id), "branch")

@@ -12,6 +12,7 @@ from server.domain import lifecycle
 from server.domain.classes import WALK_IN_CLASSES, CustomerClass, TicketStatus
 from server.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from server.domain.hours import is_open
+from server.domain.languages import check_language
 from server.domain.numbering import business_date, format_number
 from server.domain.records import Branch, Principal, Ticket
 from server.domain.secret_match import same_secret
@@ -19,8 +20,6 @@ from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found,
 from server.services.forecasting import ISSUE_MAX_AGE_S
 from server.services.ports import UnitOfWork
 from server.services.views import brief, call_view, forecast_fields, ticket_view
-
-LANGUAGES = ("zh", "en")
 
 
 def issue_ticket(
@@ -39,8 +38,7 @@ def issue_ticket(
     """
     require(principal, (*STAFF_ROLES, "kiosk"), branch_id)
     cls = _walk_in_class(customer_class) if appointment is None else CustomerClass.APPOINTMENT
-    if language not in LANGUAGES:
-        raise InvalidInput("invalid_language", "language must be zh or en", "language")
+    check_language(language)
     with deps.store.write() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
         now = changed_at(deps, uow, branch_id)

@@ -6,12 +6,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from server.domain.announcement import branch_languages
 from server.domain.classes import CounterStatus, TicketStatus
 from server.domain.forecast import Forecast, WaitForecast
 from server.domain.hours import dump_opening_hours, is_open
 from server.domain.policy import ahead_thresholds
 from server.domain.records import Branch, Counter, Service, Ticket
-from server.domain.wait_label import estimate_body
+from server.domain.wait_label import estimate_body, wait_text
+from server.i18n import render_all
 from server.services.context import found
 from server.services.ports import UnitOfWork
 
@@ -37,6 +39,8 @@ def branch_view(branch: Branch, now: datetime | None = None) -> dict[str, Any]:
         "timezone": branch.timezone,
         "opening_hours": dump_opening_hours(branch.opening_hours),
         "settings": branch.settings,
+        # what its screens alternate and its voice speaks, defaults applied (settings say what was chosen)
+        "languages": {kind: list(branch_languages(branch.settings, kind)) for kind in ("screen", "voice")},
     }
     if now is not None:
         view["open_now"] = is_open(branch.opening_hours, now.astimezone(ZoneInfo(branch.timezone)))
@@ -87,7 +91,14 @@ def serving_counters(counters: list[Counter], service_id: int) -> int:
 
 def estimate_view(band: WaitForecast | None) -> dict[str, Any] | None:
     """``estimated_wait`` on the wire; None when no open counter serves the service."""
-    return None if band is None else estimate_body(band.p10, band.p50, band.p90, band.now)
+    if band is None:
+        return None
+    return estimate_body(band.p10, band.p50, band.p90, band.now) | {"label": wait_label(band.p10, band.p90, band.now)}
+
+
+def wait_label(p10: float, p90: float, now: bool = False) -> dict[str, str]:
+    """The range in every language, as screens, paper, voice and messages print it."""
+    return render_all(wait_text(p10, p90, now))
 
 
 def forecast_fields(latest: Forecast, ticket: Ticket) -> dict[str, Any]:

@@ -7,6 +7,10 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask import Response, current_app
 
+from server.domain.announcement import DEFAULT_LANGUAGES, prompt_text, speech_text
+from server.domain.errors import InvalidInput
+from server.domain.wait_label import wait_text
+from server.i18n import render, say
 from server.services import tickets
 from server.web import schemas as s
 from server.web.context import deps, wiring
@@ -56,9 +60,9 @@ def _redis_ok(url: str) -> bool:
     responses=AUDIO_RESPONSE,
 )
 def announcement_audio(query: dict[str, Any]) -> Any:
-    from server.domain.announcement import speech_text
-
-    return _wav(speech_text(query["number"], query["counter"]), query["lang"].split(","))
+    languages = list(dict.fromkeys(query["lang"].split(","))) if query.get("lang") else list(DEFAULT_LANGUAGES)
+    texts = {code: render(speech_text(query["number"], query["counter"], code), code) for code in languages}
+    return _wav(texts, languages)
 
 
 @bp.get("/api/v1/prompts/audio.wav")
@@ -69,13 +73,15 @@ def announcement_audio(query: dict[str, Any]) -> Any:
     responses=AUDIO_RESPONSE,
 )
 def prompt_audio(query: dict[str, Any]) -> Any:
-    from server.domain.announcement import prompt_text
-    from server.domain.errors import InvalidInput
-
     if query["key"] == "your_number" and not query.get("number"):
         raise InvalidInput("number_required", "your_number needs the ticket number", "number")
-    texts = prompt_text(query["key"], query.get("number"), query["ahead"])
-    return _wav(texts, [query["lang"]])
+    code = query["lang"]
+    said = render(prompt_text(query["key"], code, query.get("number"), query["ahead"]), code)
+    if query["key"] == "your_number" and "p10" in query and "p90" in query:
+        # the same words as the screen and the paper (server/domain/wait_label.py)
+        wait = render(wait_text(query["p10"], query["p90"], query["now"]), code)
+        said += ", " + say("ticket.estimate", code, range=wait)
+    return _wav({code: said}, [code])
 
 
 def _wav(texts: dict[str, str], languages: list[str]) -> Response:

@@ -7,8 +7,8 @@ import uuid
 from typing import Any
 
 from server import protocol
-from server.domain.names import complete_name
 from server.domain.records import Principal
+from server.web.ticket_print import print_job, print_languages
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +24,13 @@ class PrintJobs:
             branch = uow.branches.get(ticket["branch_id"])
             service = uow.services.get(ticket["service_id"])
         base = self.wiring.settings.public_base_url
-        payload = {
-            "job_id": job_id,
-            "ticket": ticket | {"track_url": base + ticket["track_url"] if ticket.get("track_url") else None},
-            # every language filled in by the fallback rule: the agent prints what it is asked for
-            "branch": {"id": branch.id, "name": complete_name(branch.name), "timezone": branch.timezone},
-            "service": {"id": service.id, "name": complete_name(service.name), "prefix": service.prefix},
-        }
+        payload = print_job(
+            job_id,
+            ticket | {"track_url": base + ticket["track_url"] if ticket.get("track_url") else None},
+            {"id": branch.id, "name": branch.name, "timezone": branch.timezone},
+            {"id": service.id, "name": service.name, "prefix": service.prefix},
+            print_languages(ticket, branch.settings),
+        )
         self.wiring.socketio.emit(protocol.PRINT_TICKET, payload, to=protocol.device_room(device_id))
         return job_id
 

@@ -9,12 +9,22 @@ from apiflask.fields import Boolean, Date, Dict, Integer, List, Nested, Raw, Str
 from apiflask.validators import Length, OneOf, Range, Regexp
 from marshmallow import ValidationError, fields
 
+from server.domain.languages import CODES, DEFAULT
 from server.domain.names import parse_name
 from server.domain.records import MAX_ID
 
 
 def Id(**kw: Any) -> Integer:
     return Integer(strict=True, validate=Range(1, MAX_ID), **kw)
+
+
+def Language(**kw: Any) -> String:
+    """A ``language`` field: exactly the registry's codes (``GET /api/v1/languages``)."""
+    kw.setdefault("load_default", DEFAULT)
+    return String(validate=OneOf(CODES), metadata={"enum": list(CODES)}, **kw)
+
+
+_LANGUAGE_LIST = "(" + "|".join(CODES) + ")"
 
 
 class Names(fields.Field):  # type: ignore[type-arg]
@@ -70,20 +80,26 @@ class LoginOut(Schema):
     user = Nested(UserBrief)
 
 
+SETTINGS_HELP = (
+    '"notice": {"zh", "en", …} on the display; "screen_languages" and "voice_languages": lists of'
+    " registry codes (GET /api/v1/languages) the screens alternate and the voice speaks, in order"
+)
+
+
 class BranchIn(Schema):
     code = String(required=True, validate=[Length(1, 32), Regexp(r"^[A-Za-z0-9_-]+$")])
     name = Names(required=True)
     timezone = String(load_default="UTC", validate=Length(1, 64))
     opening_hours = Dict(metadata={"example": {"mon": [["09:00", "17:00"]]}})
     policy = Dict()
-    settings = Dict()
+    settings = Dict(metadata={"description": SETTINGS_HELP})
 
 
 class BranchPatch(Schema):
     name = Names()
     timezone = String(validate=Length(1, 64))
     opening_hours = Dict()
-    settings = Dict()
+    settings = Dict(metadata={"description": SETTINGS_HELP})
 
 
 class BranchOut(Schema):
@@ -93,6 +109,9 @@ class BranchOut(Schema):
     timezone = String()
     opening_hours = Dict()
     settings = Dict()
+    languages = Dict(
+        metadata={"description": '{"screen": [codes], "voice": [codes]}: what screens alternate, what the voice says'}
+    )
     open_now = Boolean()
 
 
@@ -207,7 +226,7 @@ class PairOut(Schema):
 class TicketIn(Schema):
     service_id = Id(required=True)
     customer_class = String(load_default="regular", validate=OneOf(["regular", "vip", "priority"]))
-    language = String(load_default="zh", validate=OneOf(["zh", "en"]))
+    language = Language()
 
 
 class EstimateOut(Schema):
@@ -301,7 +320,11 @@ class QueueOut(Schema):
 class AnnouncementQuery(Schema):
     number = String(required=True, validate=Regexp(r"^[A-Z]{1,3}[0-9]{3,5}$"))
     counter = Integer(required=True, validate=Range(1, 999))
-    lang = String(load_default="zh,en", validate=Regexp(r"^(zh|en)(,(zh|en))?$"))
+    lang = String(
+        load_default=None,
+        validate=Regexp(rf"^{_LANGUAGE_LIST}(,{_LANGUAGE_LIST}){{0,{len(CODES) - 1}}}$"),
+        metadata={"description": "languages in speaking order, comma-separated; default: the branch's voice"},
+    )
 
 
 class StatsQuery(Schema):
@@ -332,7 +355,10 @@ class PromptQuery(Schema):
     key = String(required=True, validate=OneOf(["choose_service", "enter_code", "your_number"]))
     number = String(validate=Regexp(r"^[A-Z]{1,3}[0-9]{3,5}$"))
     ahead = Integer(load_default=0, validate=Range(0, 9999))
-    lang = String(load_default="zh", validate=OneOf(["zh", "en"]))
+    p10 = Integer(validate=Range(0, 86400), metadata={"description": "with p90: your_number also says the wait"})
+    p90 = Integer(validate=Range(0, 86400))
+    now = Boolean(load_default=False)
+    lang = Language()
 
 
 class HealthOut(Schema):

@@ -7,9 +7,9 @@ from apiflask.fields import Boolean, Date, DateTime, Dict, Email, Float, Integer
 from apiflask.validators import Length, OneOf, Range
 
 from server.domain.records import MAX_ID
-from server.web.schemas import Id, TicketOut
+from server.web.schemas import Id, Language, TicketOut
 
-LANGUAGE = String(load_default="zh", validate=OneOf(["zh", "en"]))
+LANGUAGE = Language()
 
 
 class SlotsQuery(Schema):

@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from server.domain.languages import LANGUAGES
+
 log = logging.getLogger(__name__)
 
 
@@ -24,7 +26,10 @@ class Announcer:
         if self._engine is None:
             from display.speech import create_speech
 
-            self._engine = create_speech(self.cache_dir, engine=self.engine_name, process_only=self.process_only)
+            voices = {language.code: language.voice for language in LANGUAGES if language.voice}
+            self._engine = create_speech(
+                self.cache_dir, voices=voices, engine=self.engine_name, process_only=self.process_only
+            )
             if not self._engine.available():
                 self.reason = getattr(self._engine, "reason", "no voice engine")
                 log.warning("announcements fall back to the chime: %s", self.reason)

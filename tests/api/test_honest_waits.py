@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.domain.wait_label import wait_label
 from server.services import auth, calling, tickets
 from server.services.auth import authenticate
 from server.services.forecasting import ISSUE_MAX_AGE_S
+from server.services.views import wait_label
 from tests.support.builders import PASSWORD, BranchFixture, build_branch
 from tests.support.clock import FakeClock
 from tests.support.databases import ON_BOTH_DATABASES
@@ -37,7 +37,7 @@ def test_nobody_ahead_and_a_free_counter_says_now(client: Any, branch: BranchFix
         "p50": 0,
         "p90": 0,
         "now": True,
-        "label": {"zh": "现在", "en": "now"},
+        "label": {"zh": "现在", "en": "now", "yue": "而家"},
     }
     assert ticket["turn_near"] is True
 
@@ -69,7 +69,7 @@ def test_a_service_no_open_counter_serves_gets_no_range(client: Any, deps: Any) 
     queue = client.get(f"/api/v1/branches/{branch.id}/queue", headers=branch.headers("display")).json
     waits = {s["prefix"]: s["estimated_wait"] for s in queue["services"]}
     assert waits["C"] is None
-    assert waits["A"]["now"] is True and waits["A"]["label"] == {"zh": "现在", "en": "now"}
+    assert waits["A"]["now"] is True and waits["A"]["label"] == {"zh": "现在", "en": "now", "yue": "而家"}
 
 
 def test_service_times_are_learned_from_the_branch_history(

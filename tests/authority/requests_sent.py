@@ -65,6 +65,7 @@ REQUESTS: dict[str, tuple[dict[str, Any], Any]] = {
     "GET /api/v1/announcements/audio.wav": ({"number": "A001", "counter": 1, "lang": "zh"}, None),
     "GET /api/v1/prompts/audio.wav": ({"key": "choose_service"}, None),
     "GET /api/v1/booking/branches": ({}, None),
+    "GET /api/v1/languages": ({}, None),
     "GET /api/v1/branches/{branch_id}/slots": ({"service_id": "{service_id}", "date": "2026-11-24"}, None),
     "POST /api/v1/appointments": (
         {},

@@ -63,6 +63,7 @@ HTTP: dict[str, str] = {
     "GET /api/v1/announcements/audio.wav": "200 200 200 200 200 200 200 200 200 200",
     "GET /api/v1/prompts/audio.wav": "200 200 200 200 200 200 200 200 200 200",
     "GET /api/v1/booking/branches": "200 200 200 200 200 200 200 200 200 200",
+    "GET /api/v1/languages": "200 200 200 200 200 200 200 200 200 200",
     "GET /api/v1/branches/{branch_id}/slots": "200 200 200 200 200 200 200 200 200 200",
     "POST /api/v1/appointments": "201 201 201 201 201 201 201 201 201 201",
     "GET /api/v1/appointments/{code}": "200 200 200 200 200 200 200 200 200 200",

@@ -11,6 +11,7 @@ from server.domain.booking_codes import ALPHABET, LENGTH, new_code, normalise_co
 from server.domain.checkin import Outcome, decide
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.slots import BookingRules
+from server.i18n import render_all
 
 START = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 RULES = BookingRules(early_s=1800, late_s=600, grace_s=1800)
@@ -32,7 +33,8 @@ def test_late_but_within_grace_gets_a_walk_in_ticket_and_is_told_why() -> None:
     result = at(10.5)
     assert result.outcome is Outcome.WALK_IN
     assert result.anchor is None
-    assert "walk-in" in result.message["en"] and "普通" in result.message["zh"]
+    told = render_all(result.message)
+    assert "walk-in" in told["en"] and "普通" in told["zh"] and "普通" in told["yue"] and "10" in told["yue"]
 
 
 def test_after_the_grace_the_booking_is_too_late() -> None:

@@ -128,10 +128,13 @@ def wait_until(page: Any, expression: str, timeout: float = WAIT_MS) -> None:
 
 
 def switch_language(page: Any, lang: str) -> None:
-    """Press the page's language toggle until the page speaks ``lang``."""
-    expected = "zh-CN" if lang == "zh" else "en"
+    """Choose ``lang`` in the page's language chooser, as a customer would, until the page speaks it."""
+    from server.domain.languages import language
+
+    expected = language(lang).tag
     if page.evaluate("document.documentElement.lang") != expected:
         page.click("#lang")
+        page.click(f".lang-menu button[data-lang='{lang}']")
     wait_until(page, f"document.documentElement.lang === '{expected}'")
 
 

@@ -46,3 +46,38 @@ def test_kiosk_and_tracking_page_print_the_label_the_server_sends(site: Site, ne
     phone.wait_for_function(
         "expected => document.querySelector('#estimate').textContent === expected", arg=label["zh"], timeout=WAIT_MS
     )
+
+
+# p10 = 170 s, p90 = 610 s once read "3–10 min" on screen and "2-11" on paper; now one rule.
+SAME_SECONDS = [(170, 610, False), (0, 50, False), (600, 600, False), (59, 61, False), (0, 0, True), (3000, 5400, 0)]
+
+
+def test_screen_paper_and_voice_word_the_same_seconds_alike_in_every_language(site: Site, new_page: Any) -> None:
+    from server.domain.languages import CODES
+    from server.domain.wait_label import wait_text
+    from server.i18n import render, say
+    from server.services.views import wait_label
+    from server.web.ticket_print import ticket_labels
+
+    page = new_page()
+    page.goto(f"{site.url}/book")
+    page.wait_for_selector("#branch option", state="attached")
+    on_screen = page.evaluate(
+        """async (cases) => {
+          const m = await import("/static/js/common.js");
+          await m.loadI18n(null);
+          return Object.fromEntries(m.getLanguages().map((l) => [l.code, cases.map(([p10, p90, now]) =>
+            [m.waitLabel(p10, p90, now, l.code), m.waitRange({ p10, p90, now }, l.code)])]));
+        }""",
+        SAME_SECONDS,
+    )
+    assert sorted(on_screen) == sorted(CODES)
+    for code in CODES:
+        for (p10, p90, now), (computed, ranged) in zip(SAME_SECONDS, on_screen[code], strict=True):
+            server = wait_label(p10, p90, now)[code]
+            assert computed == ranged == server, (code, p10, p90)
+            estimate = {"p10": p10, "p50": p10, "p90": p90, "now": now, "label": wait_label(p10, p90, now)}
+            paper = ticket_labels({"estimated_wait": estimate}, "UTC", code)["wait"]
+            assert paper == say("ticket.estimate", code, range=server)
+            assert render(wait_text(p10, p90, now), code) == server  # what the kiosk's voice says
+    assert wait_label(170, 610) == {"zh": "约 2–11 分钟", "en": "2–11 min", "yue": "約 2–11 分鐘"}

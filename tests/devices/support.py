@@ -12,6 +12,8 @@ import socketio
 from werkzeug.serving import make_server
 
 from server import protocol
+from server.services.views import wait_label
+from server.web.ticket_print import print_job, print_languages
 
 KIOSK_TOKEN = "kiosk-token"
 DISPLAY_TOKEN = "display-token"
@@ -101,21 +103,28 @@ class DeviceServer:
         self._thread.join(WAIT)
 
 
-def make_job(job_id: str = "job-1", number: str = "A017", **ticket: Any) -> dict[str, Any]:
-    return {
-        "job_id": job_id,
-        "ticket": {
-            "id": 17,
-            "number": number,
-            "issued_at": "2024-05-01T01:30:00+00:00",
-            "people_ahead": 3,
-            "estimated_wait": {"p10": 240, "p50": 480, "p90": 900},
-            "track_url": "/track/17?token=secret",
-            **ticket,
-        },
-        "service": {"name": {"zh": "个人业务", "en": "Personal banking"}},
-        "branch": {"name": {"zh": "中山路支行", "en": "Zhongshan Road"}, "timezone": "Asia/Shanghai"},
+def make_job(
+    job_id: str = "job-1", number: str = "A017", *, languages: tuple[str, ...] | None = None, **ticket: Any
+) -> dict[str, Any]:
+    """A print job as the server sends it (``server.web.ticket_print``), by default in zh then en."""
+    view = {
+        "id": 17,
+        "number": number,
+        "issued_at": "2024-05-01T01:30:00+00:00",
+        "people_ahead": 3,
+        "estimated_wait": {"p10": 240, "p50": 480, "p90": 900, "now": False, "label": wait_label(240, 900)},
+        "track_url": "/track/17?token=secret",
+        "language": "zh",
+        **ticket,
     }
+    settings = {"screen_languages": list(languages)} if languages else {}
+    return print_job(
+        job_id,
+        view,
+        {"name": {"zh": "中山路支行", "en": "Zhongshan Road"}, "timezone": "Asia/Shanghai"},
+        {"name": {"zh": "个人业务", "en": "Personal banking"}},
+        languages or print_languages(view, settings),
+    )
 
 
 class FakeNetworkPrinter:

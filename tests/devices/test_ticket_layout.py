@@ -1,4 +1,5 @@
-from kiosk.layout import QrCode, TextLine, local_time, ticket_layout, wait_minutes
+from kiosk.layout import QrCode, TextLine, ticket_layout
+from server.web.ticket_print import local_time
 from tests.devices.support import make_job
 
 
@@ -11,7 +12,7 @@ def test_ticket_shows_branch_number_service_and_details_in_both_languages(job):
     assert lines[:2] == ["中山路支行", "Zhongshan Road"]
     assert "A017" in lines and "个人业务" in lines and "Personal banking" in lines
     assert "前面还有 3 人" in lines and "3 people ahead of you" in lines
-    assert "预计等待 4-15 分钟" in lines and "Estimated wait 4-15 min" in lines
+    assert "预计等候 约 4–15 分钟" in lines and "Estimated wait: 4–15 min" in lines
 
 
 def test_number_is_the_one_huge_line(job):
@@ -19,20 +20,22 @@ def test_number_is_the_one_huge_line(job):
     assert huge == ["A017"]
 
 
-def test_issue_time_is_shown_in_the_branch_time_zone():
+def test_issue_time_is_shown_in_the_branch_time_zone(job):
     assert local_time("2024-05-01T01:30:00+00:00", "Asia/Shanghai") == "2024-05-01 09:30"
+    assert "取号时间 2024-05-01 09:30" in texts(ticket_layout(job))
 
 
 def test_unknown_time_zone_prints_the_time_as_sent():
     assert local_time("2024-05-01T01:30:00+00:00", "Mars/Olympus") == "2024-05-01 01:30"
 
 
-def test_english_only_ticket_has_no_chinese(job):
-    job["languages"] = ["en"]
-    assert all(line.isascii() for line in texts(ticket_layout(job)))
+def test_english_only_ticket_has_no_chinese():
+    lines = texts(ticket_layout(make_job(languages=("en",))))
+    assert "Your number" in lines
+    assert not [line for line in lines if any("\u2e80" <= char <= "\u9fff" for char in line)]
 
 
-def test_unknown_language_codes_fall_back_to_both(job):
+def test_a_job_naming_languages_it_has_no_labels_for_prints_those_it_has(job):
     job["languages"] = ["fr"]
     lines = texts(ticket_layout(job))
     assert "您的号码" in lines and "Your number" in lines
@@ -48,23 +51,15 @@ def test_ticket_without_track_url_prints_no_qr_code():
     assert not [block for block in ticket_layout(job) if isinstance(block, QrCode)]
 
 
-def test_nobody_ahead_and_a_short_wait_read_naturally():
-    job = make_job(people_ahead=0, estimated_wait={"p10": 0, "p50": 20, "p90": 50})
-    lines = texts(ticket_layout(job))
-    assert "Nobody is ahead of you" in lines and "You will be called shortly" in lines
+def test_nobody_ahead_and_an_imminent_call_read_naturally():
+    now = {"p10": 0, "p50": 0, "p90": 0, "now": True, "label": {"zh": "现在", "en": "now", "yue": "而家"}}
+    lines = texts(ticket_layout(make_job(people_ahead=0, estimated_wait=now)))
+    assert "Nobody is ahead of you" in lines and "Estimated wait: now" in lines and "预计等候 现在" in lines
 
 
-def test_the_servers_label_is_printed_as_the_screens_show_it():
-    label = {"zh": "约 4–15 分钟", "en": "4–15 min"}
-    lines = texts(ticket_layout(make_job(estimated_wait={"p10": 240, "p50": 480, "p90": 900, "label": label})))
-    assert "预计等候 约 4–15 分钟" in lines and "Estimated wait: 4–15 min" in lines
-    now = {"p10": 0, "p50": 0, "p90": 0, "now": True, "label": {"zh": "现在", "en": "now"}}
-    lines = texts(ticket_layout(make_job(estimated_wait=now)))
-    assert "预计等候 现在" in lines and "Estimated wait: now" in lines
-
-
-def test_wait_range_rounds_low_down_and_high_up():
-    assert wait_minutes({"p10": 119, "p50": 300, "p90": 601}) == (1, 11)
+def test_no_estimate_prints_no_wait_line():
+    lines = texts(ticket_layout(make_job(estimated_wait=None)))
+    assert not [line for line in lines if "wait" in line.lower() or "等候" in line]
 
 
 def test_appointment_code_is_printed_when_checked_in():
@@ -72,6 +67,14 @@ def test_appointment_code_is_printed_when_checked_in():
     assert "预约号 K7Q2" in lines and "Appointment K7Q2" in lines
 
 
-def test_without_a_language_list_the_customers_language_prints_first():
+def test_the_customers_language_prints_first():
     lines = texts(ticket_layout(make_job(language="en")))
     assert lines.index("Your number") < lines.index("您的号码")
+
+
+def test_a_cantonese_ticket_prints_in_traditional_characters_first():
+    lines = texts(ticket_layout(make_job(language="yue")))
+    assert lines.index("你嘅號碼") < lines.index("您的号码") < lines.index("Your number")
+    assert "前面仲有 3 人" in lines and "預計等候 約 4–15 分鐘" in lines
+    # a name nobody gave in Cantonese falls back to English, and is printed once
+    assert lines[:2] == ["Zhongshan Road", "中山路支行"]

@@ -15,6 +15,7 @@ from server.domain.estimate import erlang_cdf, erlang_quantile, estimate_wait
 from server.domain.hours import dump_opening_hours, is_open, parse_opening_hours
 from server.domain.numbering import business_date, format_number
 from server.domain.policy import Candidate, QueuePolicy, ahead_thresholds
+from server.i18n import render, render_all
 
 
 def test_numbers_have_three_digits_then_widen_instead_of_wrapping():
@@ -107,11 +108,15 @@ def test_estimate_grows_with_people_ahead_and_shrinks_with_counters():
     assert estimate_wait(0, 0, 300).p50 > 0  # no counter open: still a range
 
 
-def test_announcement_reads_digits_and_counter_in_both_languages():
-    text = announcement_text("A017", 3)
-    assert text == {"zh": "请 A017 号到 3 号窗口", "en": "Ticket A 0 1 7, please go to counter 3"}
-    spoken = speech_text("A017", 12)
-    assert "零 一 七" in spoken["zh"] and "一二 号窗口" in spoken["zh"]
+def test_announcement_shows_the_number_and_reads_counters_as_numbers():
+    assert render_all(announcement_text("A017", 3)) == {
+        "zh": "请 A017 号到 3 号窗口",
+        "en": "Ticket A017, please go to counter 3",
+        "yue": "請 A017 號到 3 號櫃檯",
+    }
+    assert render(speech_text("A017", 12, "zh"), "zh") == "请 A 零 一 七 号, 到 十二 号窗口"
+    assert render(speech_text("A017", 12, "yue"), "yue") == "請 A 零 一 七 號, 到 十二 號櫃檯"
+    assert render(speech_text("A017", 12, "en"), "en") == "Ticket A 0 1 7, please go to counter 12"
 
 
 def test_people_ahead_thresholds_agree_with_pairwise_priority():
@@ -133,9 +138,9 @@ def test_people_ahead_thresholds_agree_with_pairwise_priority():
 def test_kiosk_prompts_read_the_number_digit_by_digit():
     from server.domain.announcement import prompt_text
 
-    said = prompt_text("your_number", "B042", ahead=2)
+    said = {code: render(prompt_text("your_number", code, "B042", ahead=2), code) for code in ("zh", "en")}
     assert said["zh"] == "您的号码是 B 零 四 二 号, 前面还有 2 人"
     assert said["en"] == "Your number is B 0 4 2. 2 people are ahead of you"
-    assert set(prompt_text("choose_service")) == {"zh", "en"}
+    assert render(prompt_text("choose_service", "yue"), "yue") == "請選擇你要辦理嘅業務"
     with pytest.raises(ValueError):
-        prompt_text("your_number")
+        prompt_text("your_number", "zh")

@@ -1,178 +1,174 @@
 // Public booking page: branch -> service -> day -> slot -> name + phone -> code, QR and .ics.
-(() => {
-  "use strict";
-  const TEXT = {
-    zh: { title: "网上预约", branch: "网点", service: "业务", day: "日期", pick_slot: "请选择时间", chosen: "已选",
-      name: "姓名", phone: "手机号", book: "确认预约", booked: "预约成功", your_code: "预约码",
-      calendar: "加入日历 (.ics)", check_in: "我已到网点，签到取号", manage: "查询 / 改期 / 取消", lookup: "查询",
-      reschedule: "改到上面选择的时间", cancel: "取消预约", no_slots: "当天没有可预约的时间", left: "余",
-      full: "满", cancelled: "预约已取消", moved: "已改期", ticket: "已签到，您的号码", other: "English",
-      status: { booked: "已预约", checked_in: "已签到", cancelled: "已取消", no_show: "未到" } },
-    en: { title: "Book a visit", branch: "Branch", service: "Service", day: "Day", pick_slot: "Pick a time", chosen: "Chosen",
-      name: "Name", phone: "Phone", book: "Book", booked: "You are booked", your_code: "Booking code",
-      calendar: "Add to calendar (.ics)", check_in: "I am at the branch: check in", manage: "Look up / move / cancel",
-      lookup: "Look up", reschedule: "Move to the time picked above", cancel: "Cancel booking",
-      no_slots: "No free times that day", left: "left", full: "full", cancelled: "Booking cancelled", moved: "Booking moved",
-      ticket: "Checked in, your number", other: "中文",
-      status: { booked: "booked", checked_in: "checked in", cancelled: "cancelled", no_show: "no-show" } },
-  };
-  let lang = (navigator.language || "zh").toLowerCase().startsWith("zh") ? "zh" : "en";
-  const params = new URLSearchParams(location.search);
-  if (params.get("lang") === "en" || params.get("lang") === "zh") lang = params.get("lang");
-  const $ = (id) => document.getElementById(id);
-  const state = { branches: [], slot: null, booking: null, phone: "" };
-  const t = (key) => TEXT[lang][key];
-  const name = (names) => names[lang] || names.zh || names.en || "";
+import { getLang, getLanguages, langChooser, loadI18n, onLangChange, pick, setLang, t } from "../js/common.js";
 
-  function say(text, error = false) {
-    $("message").textContent = text;
-    $("message").className = error ? "error" : "";
+const LANG_KEY = "branchq.lang.book";
+
+/** ?lang=, else the language chosen here before, else the browser's (zh-HK / zh-TW read Cantonese). */
+function firstLanguage() {
+  const known = getLanguages();
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (known.some((l) => l.code === asked)) return asked;
+  if (localStorage.getItem(LANG_KEY)) return localStorage.getItem(LANG_KEY);
+  for (const wanted of (navigator.languages || [navigator.language || ""]).map((tag) => tag.toLowerCase())) {
+    const hant = /^(yue|zh-(hk|mo|tw|hant))/.test(wanted) && known.find((l) => l.script === "Hant");
+    const found = hant || known.find((l) => wanted === l.tag.toLowerCase() || wanted.split("-")[0] === l.code);
+    if (found) return found.code;
   }
+  return known[0].code;
+}
 
-  // The phone goes in a header, never in a URL (URLs end up in logs).
-  async function api(method, url, body, phone) {
-    const headers = body ? { "Content-Type": "application/json" } : {};
-    if (phone) headers["X-Phone"] = phone;
-    const response = await fetch(url, { method, headers, body: body ? JSON.stringify(body) : undefined });
-    const data = response.status === 204 ? null : await response.json();
-    if (!response.ok) throw new Error((data && data.error && data.error.message) || response.statusText);
-    return data;
-  }
+const $ = (id) => document.getElementById(id);
+const state = { branches: [], slot: null, booking: null, phone: "" };
+const name = (names) => pick(names);
 
-  function translate() {
-    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-    document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
-    $("lang").textContent = t("other");
-    fillBranches();
-  }
+function say(text, error = false) {
+  $("message").textContent = text;
+  $("message").className = error ? "error" : "";
+}
 
-  function localDay(offsetDays = 0) {
-    const d = new Date(Date.now() + offsetDays * 864e5);
-    return new Date(d.getTime() - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 10);
-  }
+// The phone goes in a header, never in a URL (URLs end up in logs).
+async function api(method, url, body, phone) {
+  const headers = body ? { "Content-Type": "application/json" } : {};
+  if (phone) headers["X-Phone"] = phone;
+  const response = await fetch(url, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const data = response.status === 204 ? null : await response.json();
+  if (!response.ok) throw new Error((data && data.error && data.error.message) || response.statusText);
+  return data;
+}
 
-  function fillBranches() {
-    const keep = $("branch").value;
-    $("branch").innerHTML = state.branches.map((b) => `<option value="${b.id}">${esc(name(b.name))}</option>`).join("");
-    if (keep) $("branch").value = keep;
-    fillServices();
-  }
+function redraw() {
+  fillBranches();
+  loadSlots();
+}
 
-  function fillServices() {
-    const branch = state.branches.find((b) => String(b.id) === $("branch").value);
-    const keep = $("service").value;
-    $("service").innerHTML = (branch ? branch.services : [])
-      .map((s) => `<option value="${s.id}">${esc(name(s.name))}</option>`).join("");
-    if (keep && [...$("service").options].some((o) => o.value === keep)) $("service").value = keep;
-  }
+function localDay(offsetDays = 0) {
+  const d = new Date(Date.now() + offsetDays * 864e5);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 10);
+}
 
-  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const clock = (iso) => iso.slice(11, 16);
+function fillBranches() {
+  const keep = $("branch").value;
+  $("branch").innerHTML = state.branches.map((b) => `<option value="${b.id}">${esc(name(b.name))}</option>`).join("");
+  if (keep) $("branch").value = keep;
+  fillServices();
+}
 
-  async function loadSlots() {
-    state.slot = null;
-    $("details").hidden = true;
-    const box = $("slots");
-    box.innerHTML = "";
-    if (!$("branch").value || !$("service").value || !$("day").value) return;
-    try {
-      const query = new URLSearchParams({ service_id: $("service").value, date: $("day").value });
-      const slots = await api("GET", `/api/v1/branches/${$("branch").value}/slots?${query}`);
-      say(slots.length ? "" : t("no_slots"));
-      for (const slot of slots) {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "slot";
-        button.dataset.start = slot.start;
-        button.disabled = slot.available < 1;
-        button.innerHTML = `${clock(slot.start)}<small>${slot.available ? `${t("left")} ${slot.available}` : t("full")}</small>`;
-        button.addEventListener("click", () => choose(slot, button));
-        box.appendChild(button);
-      }
-    } catch (error) { say(error.message, true); }
-  }
+function fillServices() {
+  const branch = state.branches.find((b) => String(b.id) === $("branch").value);
+  const keep = $("service").value;
+  $("service").innerHTML = (branch ? branch.services : [])
+    .map((s) => `<option value="${s.id}">${esc(name(s.name))}</option>`).join("");
+  if (keep && [...$("service").options].some((o) => o.value === keep)) $("service").value = keep;
+}
 
-  function choose(slot, button) {
-    state.slot = slot;
-    document.querySelectorAll(".slot.chosen").forEach((b) => b.classList.remove("chosen"));
-    button.classList.add("chosen");
-    $("chosen").textContent = `${$("day").value} ${clock(slot.start)}–${clock(slot.end)}`;
-    $("details").hidden = false;
-  }
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const clock = (iso) => iso.slice(11, 16);
 
-  async function book(event) {
-    event.preventDefault();
-    if (!state.slot) return;
-    try {
-      const booking = await api("POST", "/api/v1/appointments", {
-        branch_id: Number($("branch").value), service_id: Number($("service").value), start: state.slot.start,
-        name: $("name").value, phone: $("phone").value, language: lang,
-      });
-      state.booking = booking;
-      state.phone = $("phone").value;
-      showDone(booking);
-      say("");
-    } catch (error) { say(error.message, true); loadSlots(); }
-  }
+async function loadSlots() {
+  state.slot = null;
+  $("details").hidden = true;
+  const box = $("slots");
+  box.innerHTML = "";
+  if (!$("branch").value || !$("service").value || !$("day").value) return;
+  try {
+    const query = new URLSearchParams({ service_id: $("service").value, date: $("day").value });
+    const slots = await api("GET", `/api/v1/branches/${$("branch").value}/slots?${query}`);
+    say(slots.length ? "" : t("book.no_slots"));
+    for (const slot of slots) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "slot";
+      button.dataset.start = slot.start;
+      button.disabled = slot.available < 1;
+      button.innerHTML = `${clock(slot.start)}<small>${slot.available ? t("book.left", { n: slot.available }) : t("book.full")}</small>`;
+      button.addEventListener("click", () => choose(slot, button));
+      box.appendChild(button);
+    }
+  } catch (error) { say(error.message, true); }
+}
 
-  function showDone(booking) {
-    $("details").hidden = true;
-    $("done").hidden = false;
-    $("code").textContent = booking.code;
-    $("when").textContent = `${name(booking.branch.name)} · ${name(booking.service.name)} · ${booking.start.slice(0, 10)} ${clock(booking.start)}`;
-    holderFile(booking.qr_url, state.phone).then((url) => { $("qr").src = url; });
-    holderFile(booking.ics_url, state.phone).then((url) => { $("ics").href = url; });
-    $("done").scrollIntoView({ behavior: "smooth" });
-  }
+function choose(slot, button) {
+  state.slot = slot;
+  document.querySelectorAll(".slot.chosen").forEach((b) => b.classList.remove("chosen"));
+  button.classList.add("chosen");
+  $("chosen").textContent = `${$("day").value} ${clock(slot.start)}–${clock(slot.end)}`;
+  $("details").hidden = false;
+}
 
-  async function checkIn() {
-    const booking = state.booking;
-    try {
-      const ticket = await api("POST", `/api/v1/branches/${booking.branch_id}/check-in`, { code: booking.code, phone: state.phone });
-      say(`${t("ticket")} ${ticket.number}. ${ticket.check_in.message[lang]}`);
-      if (ticket.track_url) location.href = ticket.track_url;
-    } catch (error) { say(error.message, true); }
-  }
+async function book(event) {
+  event.preventDefault();
+  if (!state.slot) return;
+  try {
+    const booking = await api("POST", "/api/v1/appointments", {
+      branch_id: Number($("branch").value), service_id: Number($("service").value), start: state.slot.start,
+      name: $("name").value, phone: $("phone").value, language: getLang(),
+    });
+    state.booking = booking;
+    state.phone = $("phone").value;
+    showDone(booking);
+    say("");
+  } catch (error) { say(error.message, true); loadSlots(); }
+}
 
-  /** The QR image or calendar file of a booking, as a local object URL (fetched with X-Phone). */
-  async function holderFile(url, phone) {
-    const response = await fetch(url, { headers: { "X-Phone": phone } });
-    return response.ok ? URL.createObjectURL(await response.blob()) : "";
-  }
+function showDone(booking) {
+  $("details").hidden = true;
+  $("done").hidden = false;
+  $("code").textContent = booking.code;
+  $("when").textContent = `${name(booking.branch.name)} · ${name(booking.service.name)} · ${booking.start.slice(0, 10)} ${clock(booking.start)}`;
+  holderFile(booking.qr_url, state.phone).then((url) => { $("qr").src = url; });
+  holderFile(booking.ics_url, state.phone).then((url) => { $("ics").href = url; });
+  $("done").scrollIntoView({ behavior: "smooth" });
+}
 
-  const holderUrl = () => `/api/v1/appointments/${encodeURIComponent($("m-code").value.trim())}`;
+async function checkIn() {
+  const booking = state.booking;
+  try {
+    const ticket = await api("POST", `/api/v1/branches/${booking.branch_id}/check-in`, { code: booking.code, phone: state.phone });
+    say(`${t("book.ticket", { number: ticket.number })}. ${pick(ticket.check_in.message)}`);
+    if (ticket.track_url) location.href = ticket.track_url;
+  } catch (error) { say(error.message, true); }
+}
 
-  function showFound(booking) {
-    $("found").hidden = false;
-    $("found-text").textContent = `${booking.code} · ${name(booking.service.name)} · ${booking.start.slice(0, 10)} ${clock(booking.start)} · ${t("status")[booking.status]}`;
-    $("reschedule").disabled = $("cancel").disabled = booking.status !== "booked";
-  }
+/** The QR image or calendar file of a booking, as a local object URL (fetched with X-Phone). */
+async function holderFile(url, phone) {
+  const response = await fetch(url, { headers: { "X-Phone": phone } });
+  return response.ok ? URL.createObjectURL(await response.blob()) : "";
+}
 
-  async function holder(method, body, done) {
-    try {
-      const booking = await api(method, holderUrl(), body, $("m-phone").value.trim());
-      showFound(booking);
-      say(done ? t(done) : "");
-      if (done) loadSlots();
-    } catch (error) { say(error.message, true); }
-  }
+const holderUrl = () => `/api/v1/appointments/${encodeURIComponent($("m-code").value.trim())}`;
 
-  async function start() {
-    $("day").value = localDay(1);
-    $("day").min = localDay(0);
-    try { state.branches = await api("GET", "/api/v1/booking/branches"); } catch (error) { say(error.message, true); }
-    translate();
-    loadSlots();
-  }
+function showFound(booking) {
+  $("found").hidden = false;
+  $("found-text").textContent = `${booking.code} · ${name(booking.service.name)} · ${booking.start.slice(0, 10)} ${clock(booking.start)} · ${t(`book.status.${booking.status}`)}`;
+  $("reschedule").disabled = $("cancel").disabled = booking.status !== "booked";
+}
 
-  $("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; translate(); loadSlots(); });
-  $("branch").addEventListener("change", () => { fillServices(); loadSlots(); });
-  $("service").addEventListener("change", loadSlots);
-  $("day").addEventListener("change", loadSlots);
-  $("details").addEventListener("submit", book);
-  $("check-in").addEventListener("click", checkIn);
-  $("lookup").addEventListener("click", () => holder("GET"));
-  $("cancel").addEventListener("click", () => holder("DELETE", undefined, "cancelled"));
-  $("reschedule").addEventListener("click", () => state.slot && holder("PATCH", { start: state.slot.start }, "moved"));
-  start();
-})();
+async function holder(method, body, done) {
+  try {
+    const booking = await api(method, holderUrl(), body, $("m-phone").value.trim());
+    showFound(booking);
+    say(done ? t(`book.${done}`) : "");
+    if (done) loadSlots();
+  } catch (error) { say(error.message, true); }
+}
+
+async function start() {
+  await loadI18n(null);
+  setLang(firstLanguage(), LANG_KEY);
+  langChooser($("lang"), LANG_KEY);
+  onLangChange(redraw);
+  $("day").value = localDay(1);
+  $("day").min = localDay(0);
+  try { state.branches = await api("GET", "/api/v1/booking/branches"); } catch (error) { say(error.message, true); }
+  redraw();
+}
+
+$("branch").addEventListener("change", () => { fillServices(); loadSlots(); });
+$("service").addEventListener("change", loadSlots);
+$("day").addEventListener("change", loadSlots);
+$("details").addEventListener("submit", book);
+$("check-in").addEventListener("click", checkIn);
+$("lookup").addEventListener("click", () => holder("GET"));
+$("cancel").addEventListener("click", () => holder("DELETE", undefined, "cancelled"));
+$("reschedule").addEventListener("click", () => state.slot && holder("PATCH", { start: state.slot.start }, "moved"));
+start();

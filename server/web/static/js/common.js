@@ -1,18 +1,32 @@
-// Shared by every page: messages in zh/en, the JSON API, device pairing, live branch events.
+// Shared by every page: messages in every registry language, the JSON API, device pairing, live branch events.
 
 const catalogues = {};
+let languages = []; // GET /api/v1/languages: [{code, tag, name, script, voice}]
 let lang = "zh";
 const langListeners = [];
+// CONTRACT 1.1: a text missing in a language is shown in English, then in Chinese.
+const FALLBACK = ["en", "zh"];
 
-/** Load both message catalogues once; the page's language comes from localStorage (per screen). */
+/** Load the registry and every catalogue once; the page's language comes from localStorage (per screen). */
 export async function loadI18n(storageKey) {
-  const [zh, en] = await Promise.all(["zh", "en"].map((l) => fetch(`/static/i18n/${l}.json`).then((r) => r.json())));
-  Object.assign(catalogues, { zh, en });
-  setLang(localStorage.getItem(storageKey) || "zh", storageKey);
+  languages = await fetch("/api/v1/languages").then((r) => r.json());
+  const loaded = await Promise.all(languages.map((l) => fetch(`/static/i18n/${l.code}.json`).then((r) => r.json())));
+  languages.forEach((l, i) => (catalogues[l.code] = loaded[i]));
+  setLang((storageKey && localStorage.getItem(storageKey)) || languages[0].code, storageKey);
 }
 
 export function getLang() {
   return lang;
+}
+
+/** The registry's languages, in its order. */
+export function getLanguages() {
+  return languages;
+}
+
+/** The BCP-47 tag of a language (for lang attributes and dates). */
+export function langTag(code = lang) {
+  return languages.find((l) => l.code === code)?.tag || code;
 }
 
 export function onLangChange(listener) {
@@ -20,24 +34,25 @@ export function onLangChange(listener) {
 }
 
 export function setLang(next, storageKey) {
-  lang = next === "en" ? "en" : "zh";
+  lang = catalogues[next] ? next : languages[0]?.code || "zh";
   if (storageKey) localStorage.setItem(storageKey, lang);
-  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  document.documentElement.lang = langTag(lang);
   translate(document);
   langListeners.forEach((listener) => listener(lang));
 }
 
 /** A message in the current (or given) language, with {name} placeholders filled in. */
 export function t(key, vars = {}, language = lang) {
-  const text = catalogues[language]?.[key] ?? catalogues.en?.[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? ""));
+  const found = [language, ...FALLBACK].map((code) => catalogues[code]?.[key]).find((text) => text != null);
+  return (found ?? key).replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? ""));
 }
 
 /** A name shown to people: {"zh", "en", …} or one string; a missing language falls back to en, then zh. */
 export function pick(names, language = lang) {
   if (names == null) return "";
   if (typeof names === "string") return names;
-  return names[language] || names.en || names.zh || Object.values(names).find(Boolean) || "";
+  const found = [language, ...FALLBACK].map((code) => names[code]).find((text) => text);
+  return found || Object.values(names).find((text) => text) || "";
 }
 
 /** Fill [data-i18n] text and [data-i18n-placeholder]/[data-i18n-label] attributes. */
@@ -126,21 +141,62 @@ export function minutes(seconds) {
   return Math.max(0, Math.round((seconds || 0) / 60));
 }
 
-/** The server's wording of the range ("约 4–15 分钟", "now") in the page's language; "" without one. */
-export function waitRange(estimate) {
-  return estimate?.label ? pick(estimate.label) : "";
+/**
+ * The wait range in the page's language: the server's label as sent, else the same rule from the
+ * seconds (server/domain/wait_label.py: low end down, high end up, at least a minute; "now").
+ */
+export function waitRange(estimate, language = lang) {
+  if (!estimate) return "";
+  if (estimate.label?.[language]) return estimate.label[language];
+  return waitLabel(estimate.p10, estimate.p90, estimate.now, language);
+}
+
+export function waitLabel(p10, p90, now = false, language = lang) {
+  if (now) return t("wait.now", {}, language);
+  const low = Math.max(0, Math.floor((p10 || 0) / 60));
+  const high = Math.max(low, Math.ceil((p90 || 0) / 60), 1);
+  return low === high ? t("wait.about", { min: high }, language) : t("wait.range", { low, high }, language);
 }
 
 export function clockText(date = new Date()) {
-  return date.toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+  return date.toLocaleTimeString(langTag(), { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 }
 
-/** Wire a zh/en toggle button (shows the language it switches to). */
-export function langToggle(button, storageKey) {
-  const label = () => (button.textContent = lang === "zh" ? "English" : "中文");
-  button.addEventListener("click", () => setLang(lang === "zh" ? "en" : "zh", storageKey));
+/**
+ * The language chooser: the button shows the current language's own name and opens a menu of
+ * every registry language, each written in itself (and tagged, so it is drawn with its glyphs).
+ */
+export function langChooser(button, storageKey) {
+  const menu = el("div", { class: "lang-menu", role: "menu", hidden: true });
+  button.after(menu);
+  button.setAttribute("aria-haspopup", "menu");
+  const label = () => {
+    const current = languages.find((l) => l.code === lang);
+    button.textContent = `${current?.name || lang} ▾`;
+    button.setAttribute("aria-label", t("lang.choose"));
+    menu.replaceChildren(
+      ...languages.map((l) =>
+        el("button", {
+          type: "button",
+          role: "menuitemradio",
+          lang: l.tag,
+          "aria-checked": String(l.code === lang),
+          "data-lang": l.code,
+          text: l.name,
+          onclick: () => {
+            menu.hidden = true;
+            setLang(l.code, storageKey);
+          },
+        }),
+      ),
+    );
+  };
+  button.addEventListener("click", () => (menu.hidden = !menu.hidden));
   onLangChange(label);
   label();
 }
+
+/** The older name of the chooser. */
+export const langToggle = langChooser;
 
 export { BranchFeed } from "./feed.js";

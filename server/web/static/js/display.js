@@ -1,5 +1,5 @@
 // Call display: the latest call big and flashing, recent calls, waiting per service, notice, voice.
-import { $, BranchFeed, el, getLang, onLangChange, pick, show, t } from "./common.js";
+import { $, BranchFeed, el, getLang, langTag, onLangChange, pick, show, t } from "./common.js";
 import { connectionBadge, debounce, fetchQueue, startDevicePage } from "./device.js";
 import { Voice } from "./voice.js";
 
@@ -7,8 +7,9 @@ const FLASH_MS = 10000;
 const FRESH_MS = 60000; // a call older than this, learnt after a reconnect, is shown but not announced
 const RECENT = 8;
 const ANNOUNCED_KEY = "branchq.display.announced";
+const ALTERNATE_MS = 8000; // the second line goes through the branch's other screen languages in turn
 
-const state = { ctx: null, snapshot: null, latest: null, recent: [], offset: 0, flashTimer: null, speech: null };
+const state = { turn: 0, ctx: null, snapshot: null, latest: null, recent: [], offset: 0, flashTimer: null, speech: null };
 let feed = null;
 let voice = null;
 
@@ -32,6 +33,16 @@ async function main() {
     onStatus: connectionBadge,
   }).start();
   onLangChange(drawAll);
+  setInterval(() => {
+    state.turn += 1;
+    drawAll();
+  }, ALTERNATE_MS);
+}
+
+/** The other language of the call's second line: the branch's screen languages but the screen's own, in turn. */
+function otherLanguage() {
+  const others = (state.snapshot?.branch?.languages?.screen || []).filter((code) => code !== getLang());
+  return others.length ? others[state.turn % others.length] : null;
 }
 
 function drawSnapshot(snapshot) {
@@ -58,7 +69,7 @@ function called(data, live) {
   const fresh = live || Date.now() + state.offset - Date.parse(call.called_at) < FRESH_MS;
   if (fresh && rememberAnnounced(`${call.id}:${call.recall_count ?? 0}`)) {
     flash();
-    voice.announce(`${data.announcement.audio_url}&lang=${languages()}`);
+    voice.announce(data.announcement.audio_url); // the server puts the holder's language first
   }
   drawAll();
 }
@@ -69,12 +80,6 @@ function rememberAnnounced(key) {
   if (seen.includes(key)) return false;
   sessionStorage.setItem(ANNOUNCED_KEY, JSON.stringify([...seen, key].slice(-300)));
   return true;
-}
-
-function languages() {
-  const configured = state.snapshot?.branch?.settings?.announce_languages;
-  const list = Array.isArray(configured) ? configured : String(configured || "zh,en").split(",");
-  return list.filter((l) => l === "zh" || l === "en").join(",") || "zh,en";
 }
 
 function flash() {
@@ -88,10 +93,11 @@ function flash() {
 
 function drawAll() {
   const latest = state.latest;
-  const other = getLang() === "zh" ? "en" : "zh";
+  const other = otherLanguage();
   $("#now-number").textContent = latest ? latest.number : "—";
   $("#now-where").textContent = latest ? t("display.go_to", { counter: latest.counter_number }) : "";
-  $("#now-where-other").textContent = latest ? t("display.go_to", { counter: latest.counter_number }, other) : "";
+  $("#now-where-other").textContent = latest && other ? t("display.go_to", { counter: latest.counter_number }, other) : "";
+  $("#now-where-other").lang = other ? langTag(other) : "";
   const earlier = state.recent.slice(1);
   $("#recent").replaceChildren(
     ...earlier.map((c) => el("tr", {}, el("td", { class: "number", text: c.number }), el("td", { text: c.counter_number }))),

@@ -1,5 +1,5 @@
 // Manager history tab: figures over a range of business days, an hourly wait chart, staffing advice.
-import { $, api, el, errorText, getLang, minutes, pick, show, t } from "./common.js";
+import { $, api, el, errorText, langTag, minutes, pick, show, t } from "./common.js";
 
 const RANGE_DAYS = 7;
 const SVG = "http://www.w3.org/2000/svg";
@@ -118,7 +118,7 @@ function drawChart(report) {
   const [width, height, pad, base] = [640, 300, 70, 270];
   const step = (width - pad) / hours.length;
   const y = (seconds) => base - (seconds / top) * (base - 16);
-  const svg = svgNode("svg", { viewBox: `0 0 ${width} ${height}`, class: "bars", lang: getLang() });
+  const svg = svgNode("svg", { viewBox: `0 0 ${width} ${height}`, class: "bars", lang: langTag() });
   svg.append(svgNode("line", { x1: pad, x2: width, y1: base, y2: base, class: "axis" }));
   svg.append(svgText(pad - 6, 24, t("wait.min", { min: minutes(top) }), "end"));
   hours.forEach((h, i) => {

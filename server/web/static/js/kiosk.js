@@ -119,7 +119,9 @@ function showTicket(ticket) {
   state.ticket = ticket;
   state.ticket.printFailed = false;
   drawTicket();
-  prompt("your_number", `&number=${encodeURIComponent(ticket.number)}&ahead=${ticket.people_ahead}`);
+  const wait = ticket.estimated_wait;
+  const said = wait ? `&p10=${wait.p10}&p90=${wait.p90}&now=${wait.now}` : ""; // the voice says the screen's range
+  prompt("your_number", `&number=${encodeURIComponent(ticket.number)}&ahead=${ticket.people_ahead}${said}`);
   $("#t-done").focus();
   state.timer = setTimeout(() => {
     if (!state.printerBad && !ticket.printFailed) switchTo("start");

@@ -1,4 +1,5 @@
 // Manager live view: waiting per service, counters, devices and alerts, the display's notice.
+import { drawLanguageChoice, drawNoticeFields, readLanguageChoice, readNotice } from "./branch_languages.js";
 import { $, BranchFeed, api, el, errorText, minutes, onLangChange, pick, show, t, waitRange } from "./common.js";
 import { connectionBadge, debounce } from "./device.js";
 import { redrawHistory, showHistory, startHistory } from "./history.js";
@@ -22,7 +23,8 @@ async function main() {
   startHistory(state.session.token, state.branch.id);
   $("#tab-live").addEventListener("click", () => switchTab("live"));
   $("#tab-history").addEventListener("click", () => switchTab("history"));
-  fillNotice(state.branch.settings?.notice);
+  drawNoticeFields($("#notice-fields"), state.branch.settings?.notice);
+  drawLanguageChoice($("#language-choice"), state.branch.languages);
   $("#notice-form").addEventListener("submit", saveNotice);
   const refresh = debounce(async () => {
     const [queue, devices] = await Promise.all([
@@ -125,7 +127,7 @@ function draw() {
   $("#m-alerts").replaceChildren(
     ...open.map(openAlertItem),
     ...state.alerts.map((a) =>
-      el("li", { class: a.kind === "printer_online" ? "ok" : "", text: `${a.device_name || ""} · ${t(`alert.${a.kind}`)} ${a.detail || ""}` })),
+      el("li", { class: a.kind === "printer_online" ? "ok" : "", text: `${a.device_name || ""} · ${a.message ? pick(a.message) : t(`alert.${a.kind}`)} ${a.detail || ""}` })),
   );
 }
 
@@ -152,19 +154,17 @@ function deviceRow(device) {
   );
 }
 
-function fillNotice(notice) {
-  const value = typeof notice === "string" ? { zh: notice, en: notice } : notice || {};
-  $("#notice-zh").value = value.zh || "";
-  $("#notice-en").value = value.en || "";
-}
-
 async function saveNotice(event) {
   event.preventDefault();
   const fresh = await api(`/api/v1/branches/${state.branch.id}`, { token: state.session.token });
   const settings = { ...(fresh.data?.settings || {}) }; // keep every other setting as it is
-  const notice = { zh: $("#notice-zh").value.trim(), en: $("#notice-en").value.trim() };
-  if (notice.zh || notice.en) settings.notice = notice;
+  const notice = readNotice($("#notice-fields"));
+  if (notice) settings.notice = notice;
   else delete settings.notice;
+  for (const [key, codes] of Object.entries(readLanguageChoice($("#language-choice")))) {
+    if (codes) settings[key] = codes;
+    else delete settings[key];
+  }
   const result = await api(`/api/v1/branches/${state.branch.id}`, {
     method: "PATCH",
     body: { settings },
