@@ -2,7 +2,11 @@
 import { $, BranchFeed, api, el, errorText, minutes, onLangChange, pick, show, t, waitRange } from "./common.js";
 import { connectionBadge, debounce } from "./device.js";
 import { redrawHistory, showHistory, startHistory } from "./history.js";
+import { setupSection } from "./manager-setup.js";
 import { loadBranches, startStaffPage } from "./staff.js";
+
+// Further sections of the console, each its own module: {id, label, firstRun?, mount(ctx) → <main>, open()}.
+const SECTIONS = [setupSection];
 
 const MAX_ALERTS = 50;
 const PRINTER_TROUBLE = /^(printer_(paper_out|offline|error)|print_result_)/;
@@ -16,7 +20,10 @@ async function main() {
   const branches = await loadBranches(select, state.session.token, "branchq.manager.branch");
   select.addEventListener("change", () => location.reload());
   state.branch = branches.find((b) => String(b.id) === select.value) || branches[0];
-  if (!state.branch) return;
+  const ctx = { token: state.session.token, user: state.session.user, branches, branch: state.branch || null };
+  ctx.setBranch = (branch) => chooseBranch(ctx, branch);
+  mountSections(ctx);
+  if (!state.branch) return firstRun(ctx);
   show($("#live"), true);
   show($("#tabs"), true);
   startHistory(state.session.token, state.branch.id);
@@ -57,11 +64,43 @@ async function main() {
 }
 
 function switchTab(name) {
-  ["live", "history"].forEach((tab) => {
+  ["live", "history", ...SECTIONS.map((section) => section.id)].forEach((tab) => {
     show($(`#${tab}`), tab === name);
     $(`#tab-${tab}`).setAttribute("aria-selected", String(tab === name));
   });
   if (name === "history") showHistory();
+  SECTIONS.find((section) => section.id === name)?.open();
+}
+
+/** Each section's tab after the built-in ones, and its <main> before the page's scripts. */
+function mountSections(ctx) {
+  const scripts = document.querySelector("body > script");
+  SECTIONS.forEach((section) => {
+    const tab = el("button", { id: `tab-${section.id}`, type: "button", role: "tab", "aria-selected": "false", "aria-controls": section.id, "data-i18n": section.label, text: t(section.label) });
+    tab.addEventListener("click", () => switchTab(section.id));
+    $("#tabs").append(tab);
+    scripts.before(section.mount(ctx));
+  });
+}
+
+/** No branch yet: the sections meant for that open (an admin's guided set-up), or a note for a manager. */
+function firstRun(ctx) {
+  const section = SECTIONS.find((s) => s.firstRun);
+  if (ctx.user.role !== "admin") {
+    document.querySelector("body > script").before(el("p", { id: "no-branch", class: "message warn center-panel", "data-i18n": "manager.no_branch", text: t("manager.no_branch") }));
+    return;
+  }
+  show($(`#${section.id}`), true);
+  section.firstRun();
+}
+
+/** The branch the set-up made or changed becomes the console's branch (kept for the next visit). */
+function chooseBranch(ctx, branch) {
+  localStorage.setItem("branchq.manager.branch", String(branch.id));
+  const known = ctx.branches.findIndex((b) => b.id === branch.id);
+  if (known >= 0) ctx.branches[known] = branch;
+  else ctx.branches.push(branch);
+  ctx.branch = branch;
 }
 
 /** Alerts raised before this page opened, from the events the server still keeps. */
