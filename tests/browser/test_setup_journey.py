@@ -155,6 +155,7 @@ def test_an_admin_sets_up_a_branch_in_the_browser_and_its_first_ticket_is_called
     admin.click("#policy-preview-button")
     admin.wait_for_selector("#policy-preview tr[data-class=vip]")
     assert "生成" in admin.text_content("#preview-source")  # no history yet: a generated day
+    admin.locator("#policy-preview").scroll_into_view_if_needed()
     screenshot(admin, "setup-first-run-policy-desk-zh")
     admin.click("#policy-form button[type=submit]")
     admin.wait_for_selector("#policy-form .form-saved:not([hidden])")
@@ -196,6 +197,7 @@ def test_every_set_up_step_fits_the_screen_in_both_languages(empty_site: str, ne
             if step == "policy":
                 page.click("#policy-preview-button")
                 page.wait_for_selector("#policy-preview tr[data-class=regular]")
+                page.locator("#policy-preview").scroll_into_view_if_needed()
             screenshot(page, f"setup-{step}-{size}-{lang}")
             assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size][0], f"{step} scrolls sideways"
     assert page.text_content("#step-branch") == "1Branch"
