@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,9 +60,7 @@ def test_a_service_and_a_counter_are_changed_with_the_same_forms(site: Site, new
     assert counter["service_ids"] == [branch.services["A"], branch.services["B"]]
 
 
-def test_a_manager_resets_a_tellers_password_and_deactivates_them_but_makes_no_admin(
-    site: Site, new_page: Any
-) -> None:
+def test_a_manager_resets_a_tellers_password_and_deactivates_them_but_makes_no_admin(site: Site, new_page: Any) -> None:
     page = open_step(site, new_page, "staff")
     assert page.locator("#user-role option[value=admin]").count() == 0  # only an admin makes admins
     assert page.locator("#user-branch-1").is_checked()
@@ -111,3 +112,44 @@ def test_a_manager_edits_the_branch_but_creates_none_and_revokes_a_device(site: 
     page.wait_for_selector(kiosk, state="detached")
     devices = api_get(site, f"/api/v1/branches/{site.branch.id}/devices")
     assert [d["revoked"] for d in devices if d["kind"] == "kiosk"] == [True]
+
+
+def test_switching_language_keeps_what_was_typed(site: Site, new_page: Any) -> None:
+    page = open_step(site, new_page, "services", lang="zh")
+    page.fill("#service-name-zh", "外汇业务")
+    page.fill("#service-prefix", "F")
+    switch_language(page, "en")
+    assert page.text_content("label[for=service-name-zh]") == "Name in Chinese"
+    assert (page.input_value("#service-name-zh"), page.input_value("#service-prefix")) == ("外汇业务", "F")
+    page.click("#step-policy")
+    page.wait_for_selector("#policy-kind option[value=fifo]", state="attached")
+    switch_language(page, "zh")
+    assert page.text_content("#policy-kind option[value=fifo]") == "先到先叫"
+
+
+def test_a_manager_sees_only_their_branch_and_its_staff(site: Site, new_page: Any) -> None:
+    """Another branch with its own teller, made by an admin (`branchq create-admin`, then the API)."""
+    env = os.environ | {"BRANCHQ_INSTANCE": str(site.instance), "DATABASE_URL": site.server.database_url}
+    made = subprocess.run(
+        [sys.executable, "-m", "server", "create-admin", "root", "--password", "root-password-1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    login = {"username": "root", "password": "root-password-1"}
+    token = requests.post(f"{site.url}/api/v1/auth/login", json=login, timeout=10).json()["token"]
+    admin = {"Authorization": f"Bearer {token}"}
+    body = {"code": "B2", "name": "Elsewhere"}
+    other = requests.post(f"{site.url}/api/v1/branches", json=body, headers=admin, timeout=10)
+    assert other.status_code == 201
+    teller = {"username": "teller-elsewhere", "password": PASSWORD, "role": "teller"}
+    teller["branch_ids"] = [other.json()["id"]]
+    assert requests.post(f"{site.url}/api/v1/users", json=teller, headers=admin, timeout=10).status_code == 201
+
+    page = open_step(site, new_page, "staff")
+    page.wait_for_selector("#user-list li:has-text('teller-b1')")
+    assert page.locator("#user-list li:has-text('teller-elsewhere')").count() == 0
+    assert page.locator("#user-form input[id^=user-branch-]").count() == 1  # their one branch to hand out
+    assert page.locator("#branch").is_hidden()  # nothing to switch to

@@ -11,7 +11,7 @@ import { servicesStep } from "./setup-services.js";
 import { staffStep } from "./setup-staff.js";
 
 const STEPS = [branchStep, servicesStep, countersStep, staffStep, devicesStep, bookingStep, policyStep];
-const view = { ctx: null, index: 0, root: null };
+const view = { ctx: null, index: 0, root: null, dirty: false };
 
 export const setupSection = {
   id: "setup",
@@ -46,7 +46,16 @@ export const setupSection = {
       el("section", { id: "setup-body", class: "panel step-body" }),
       wizard,
     );
-    onLangChange(() => view.root.hidden || go(view.index));
+    // Static text follows the language by itself (data-i18n); a step is drawn again only while
+    // nothing has been typed into it, so switching language never loses what was entered.
+    const body = $("#setup-body", view.root);
+    body.addEventListener("input", () => (view.dirty = true));
+    body.addEventListener("submit", () => (view.dirty = false), true);
+    onLangChange(() => {
+      if (view.root.hidden) return;
+      if (view.dirty) updateWizard();
+      else go(view.index);
+    });
     return view.root;
   },
   open() {
@@ -55,7 +64,6 @@ export const setupSection = {
   /** No branch yet: the guided set-up from its first step. */
   firstRun() {
     view.ctx.wizard = true;
-    show("#setup-intro", view.ctx.user.role === "admin");
     view.root.querySelector(".wizard-nav").hidden = false;
     go(0);
   },
@@ -71,7 +79,9 @@ async function go(index) {
   const target = Math.max(0, Math.min(STEPS.length - 1, index));
   if (target > 0 && !ctx.branch) return;
   view.index = target;
+  view.dirty = false;
   const step = STEPS[target];
+  show("#setup-intro", Boolean(ctx.wizard) && !ctx.branch);
   view.root.querySelectorAll(".steps button").forEach((b, i) => {
     b.setAttribute("aria-current", i === target ? "step" : "false");
     b.disabled = i > 0 && !ctx.branch;

@@ -67,7 +67,7 @@ function revokeButton(ctx, device, after) {
 }
 
 function deviceForm(ctx, accepted, counters, created) {
-  const kindOptions = accepted.map((k) => ({ value: k, text: t(`setup.kind_${k}`) }));
+  const kindOptions = accepted.map((k) => ({ value: k, key: `setup.kind_${k}` }));
   const counterOptions = counters.map((c) => ({ value: c.id, text: t("counter.number_label", { n: c.number }) }));
   const counterField = field({ id: "device-counter", label: "setup.device_counter", field: "counter_id", tag: "select", options: counterOptions });
   const kindField = field({ id: "device-kind", label: "setup.device_kind", field: "kind", tag: "select", options: kindOptions, value: accepted[0] });

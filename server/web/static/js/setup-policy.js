@@ -23,7 +23,7 @@ export const policyStep = {
 };
 
 function policyForm(ctx, policy) {
-  const kinds = [...new Set([...KINDS, policy.kind])].map((k) => ({ value: k, text: t(`setup.policy_kind_${k}`) }));
+  const kinds = [...new Set([...KINDS, policy.kind])].map((k) => ({ value: k, key: `setup.policy_kind_${k}` }));
   const classSets = CLASSES.map((cls) =>
     el(
       "fieldset",

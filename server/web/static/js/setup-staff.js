@@ -1,5 +1,5 @@
 // Set-up step: staff — who may log in, their role and branches; reset a password, deactivate, unlock.
-import { api, el, pick, t } from "./common.js";
+import { api, el, pick } from "./common.js";
 import { editable, field, fieldError, form, heading, redraw, said, send, value } from "./setup-forms.js";
 
 export const staffStep = {
@@ -53,7 +53,7 @@ function branchNames(ctx, ids) {
 }
 
 function userForm(ctx, user, done) {
-  const roles = (ctx.user.role === "admin" ? ["teller", "manager", "admin"] : ["teller", "manager"]).map((r) => ({ value: r, text: t(`setup.role_${r}`) }));
+  const roles = (ctx.user.role === "admin" ? ["teller", "manager", "admin"] : ["teller", "manager"]).map((r) => ({ value: r, key: `setup.role_${r}` }));
   const chosen = user ? user.branch_ids : [ctx.branch.id];
   const branches = el(
     "fieldset",
