@@ -8,18 +8,18 @@ and counters (same seed, same day, so the two sides differ only by the policy). 
 each class's waits side by side.
 
 Cost is bounded: at most :data:`MAX_ARRIVALS` customers per replay, at most
-:data:`MAX_RUNNING` previews at once in a process (one more is refused with
-:class:`PreviewBusy`, a 429), and answers kept by their inputs, so asking again for the same
-policies over the same days costs nothing.
+:data:`MAX_RUNNING` previews at once in a process and :data:`PER_CALLER_PER_MINUTE` replays per
+caller (beyond either, :class:`PreviewBusy`, a 429), and answers kept by their inputs, so asking
+again for the same policies over the same days costs nothing (and counts against no limit).
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from server.domain.classes import CustomerClass
@@ -34,13 +34,14 @@ from server.simulation.counters import Counter
 from server.simulation.generator import DayShape, Service, generate_day
 from server.simulation.history import trace_from_history
 from server.simulation.metrics import summarise
-from server.simulation.trace import Arrival
+from server.simulation.trace import Arrival, SimulationInputError
 
 MANAGERS = ("admin", "manager")
 LOOK_BACK_DAYS = 28
 DAYS_REPLAYED = 7
 MAX_ARRIVALS = 6000  # a very busy branch's week; replaying it twice takes well under a second
 MAX_RUNNING = 2
+PER_CALLER_PER_MINUTE = 20  # a manager trying values by hand asks a few times a minute
 CACHED = 64
 GENERATED_HOURS = 8.0
 GENERATED_LOAD = 0.85
@@ -55,11 +56,12 @@ class PreviewBusy(DomainError):
 _running = threading.BoundedSemaphore(MAX_RUNNING)
 _answers: OrderedDict[str, dict[str, Any]] = OrderedDict()
 _answers_lock = threading.Lock()
+_recent: dict[tuple[int, str, int], deque[datetime]] = {}  # (store, caller) -> when their replays ran
 
 
 def preview_policy(deps: Deps, principal: Principal | None, branch_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """p50/p90 per class under the current and the proposed policy, over the same customers."""
-    require(principal, MANAGERS, branch_id)
+    who = require(principal, MANAGERS, branch_id)
     proposed = QueuePolicy.from_dict(data)
     now = deps.clock()
     with deps.store.read() as uow:
@@ -70,7 +72,10 @@ def preview_policy(deps: Deps, principal: Principal | None, branch_id: int, data
         rows = uow.stats.ticket_times(branch_id, today - timedelta(days=LOOK_BACK_DAYS), today - timedelta(days=1))
     if not counters:
         raise Conflict("preview_needs_counters", "no counter serves an active service yet", None)
-    days, source = _recent_days(rows, services), "history"
+    try:
+        days, source = _recent_days(rows, services), "history"
+    except SimulationInputError as exc:  # a stored day the replay cannot read: say so, never a 500
+        raise Conflict("preview_unavailable", str(exc), None) from None
     if not days:
         days, source = {"generated": _generated_day(services, len(counters), branch_id)}, "generated"
     current = branch.policy
@@ -79,6 +84,7 @@ def preview_policy(deps: Deps, principal: Principal | None, branch_id: int, data
         if key in _answers:
             _answers.move_to_end(key)
             return _answers[key]
+    _count_replay(deps, who, now)
     if not _running.acquire(blocking=False):
         raise PreviewBusy("preview_busy", "other previews are running; try again in a moment", None)
     try:
@@ -91,6 +97,18 @@ def preview_policy(deps: Deps, principal: Principal | None, branch_id: int, data
         while len(_answers) > CACHED:
             _answers.popitem(last=False)
     return answer
+
+
+def _count_replay(deps: Deps, who: Principal, now: datetime) -> None:
+    """At most PER_CALLER_PER_MINUTE replays a minute for one caller (of this store: tests run many)."""
+    key = (id(deps.store), who.kind, who.id)
+    with _answers_lock:
+        times = _recent.setdefault(key, deque())
+        while times and (now - times[0]).total_seconds() >= 60:
+            times.popleft()
+        if len(times) >= PER_CALLER_PER_MINUTE:
+            raise PreviewBusy("too_many_previews", "too many previews this minute; try again shortly", None)
+        times.append(now)
 
 
 def _counters(rows: Iterable[Any], prefixes: dict[int, str]) -> list[Counter]:

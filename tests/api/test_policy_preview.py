@@ -102,3 +102,19 @@ def test_a_branch_without_a_counter_has_nothing_to_preview(client: Any, deps: An
     )
     answer = client.post(f"/api/v1/branches/{made.json['id']}/policy/preview", json={}, headers=admin_headers)
     assert answer.status_code == 409 and answer.json["error"]["code"] == "preview_needs_counters"
+
+
+def test_one_caller_gets_a_limited_number_of_replays_a_minute_but_cached_answers_stay_free(
+    client: Any, branch: BranchFixture, clock: FakeClock
+) -> None:
+    def target(minutes: int) -> dict[str, Any]:
+        return {"classes": {"regular": {"target": minutes * 60 + 7, "head_start": 7}}}  # asked by no other test
+
+    for minutes in range(1, policy_preview.PER_CALLER_PER_MINUTE + 1):
+        assert preview(client, branch, target(minutes)).status_code == 200
+    refused = preview(client, branch, target(99))
+    assert refused.status_code == 429 and refused.json["error"]["code"] == "too_many_previews"
+    assert preview(client, branch, target(1)).status_code == 200  # asked before: answered from the cache
+    assert preview(client, branch, {}, who="teller").status_code == 403
+    clock.advance(60)
+    assert preview(client, branch, target(99)).status_code == 200
