@@ -114,6 +114,7 @@ def test_an_admin_sets_up_a_branch_in_the_browser_and_its_first_ticket_is_called
     admin.fill("#service-prefix", "A")
     admin.click("#service-form button[type=submit]")
     admin.wait_for_selector("#service-list li:has-text('个人业务')")
+    admin.wait_for_selector("#wizard-next:not([disabled])")
     screenshot(admin, "setup-first-run-services-desk-zh")
 
     next_step(admin, "counters")
@@ -121,6 +122,7 @@ def test_an_admin_sets_up_a_branch_in_the_browser_and_its_first_ticket_is_called
     assert admin.is_checked("#counter-services input")  # the only service, ticked
     admin.click("#counter-form button[type=submit]")
     admin.wait_for_selector("#counter-list li:has-text('1 号窗口')")
+    admin.wait_for_selector("#wizard-next:not([disabled])")
     screenshot(admin, "setup-first-run-counters-desk-zh")
 
     next_step(admin, "staff")
@@ -132,6 +134,7 @@ def test_an_admin_sets_up_a_branch_in_the_browser_and_its_first_ticket_is_called
     admin.select_option("#user-role", "teller")
     admin.click("#user-form button[type=submit]")
     admin.wait_for_selector(f"#user-list li:has-text('{TELLER}')")
+    admin.wait_for_selector("#wizard-next:not([disabled])")
     screenshot(admin, "setup-first-run-staff-desk-zh")
 
     next_step(admin, "devices")

@@ -12,7 +12,7 @@ export const countersStep = {
     const byId = new Map(services.map((s) => [s.id, s]));
     const place = el("div");
     const edit = (counter) =>
-      place.replaceChildren(counterForm(ctx, counter, services, () => redraw(countersStep, ctx, body, changed)));
+      place.replaceChildren(counterForm(ctx, counter, services, nextNumber(counters), () => redraw(countersStep, ctx, body, changed)));
     body.append(
       heading("setup.step_counters"),
       editable("counter-list", counters, (c) => [
@@ -63,7 +63,9 @@ function serviceOrder(services, chosen) {
   );
 }
 
-function counterForm(ctx, counter, services, done) {
+const nextNumber = (counters) => Math.max(0, ...counters.map((c) => c.number)) + 1;
+
+function counterForm(ctx, counter, services, suggested, done) {
   return form(
     "counter-form",
     [
@@ -71,7 +73,7 @@ function counterForm(ctx, counter, services, done) {
       el(
         "div",
         { class: "field-row" },
-        field({ id: "counter-number", label: "setup.counter_number", field: "number", type: "number", min: 1, max: 999, value: counter?.number ?? "" }),
+        field({ id: "counter-number", label: "setup.counter_number", field: "number", type: "number", min: 1, max: 999, value: counter?.number ?? suggested }),
         field({ id: "counter-name", label: "setup.counter_name", field: "name", value: counter?.name, maxlength: 120 }),
       ),
       serviceOrder(services, counter?.service_ids || (services.length === 1 ? [services[0].id] : [])),
