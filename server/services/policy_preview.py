@@ -1,11 +1,11 @@
 """What a proposed queue policy would do: the branch's recent days replayed under it and under the current one.
 
 The branch-day simulator (:mod:`server.simulation`) replays the branch's last business days
-that had tickets (up to :data:`DAYS_REPLAYED` of the last :data:`LOOK_BACK_DAYS`) through the
-branch's counters as they are now, all open all day, once under the stored policy and once
-under the proposed one; with no history it generates a day shaped by the branch's services
-and counters (same seed, same day, so the two sides differ only by the policy). The answer is
-each class's waits side by side.
+that had tickets (up to :data:`DAYS_REPLAYED` of the last :data:`LOOK_BACK_DAYS`), each through
+the counters that called customers that day (from their first call, serving the services they
+serve now), once under the stored policy and once under the proposed one; with no history it
+generates a day shaped by the branch's services and counters, all open (same seed, same day, so
+the two sides differ only by the policy). The answer is each class's waits side by side.
 
 Cost is bounded: at most :data:`MAX_ARRIVALS` customers per replay, at most
 :data:`MAX_RUNNING` previews at once in a process and :data:`PER_CALLER_PER_MINUTE` replays per
@@ -19,6 +19,7 @@ import hashlib
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +48,14 @@ GENERATED_HOURS = 8.0
 GENERATED_LOAD = 0.85
 
 
+@dataclass(frozen=True, slots=True)
+class _Day:
+    """One day to replay: its customers and the counters that served them."""
+
+    arrivals: list[Arrival]
+    counters: list[Counter]
+
+
 class PreviewBusy(DomainError):
     """Previews are already running at the process's limit: ask again in a moment."""
 
@@ -73,13 +82,14 @@ def preview_policy(deps: Deps, principal: Principal | None, branch_id: int, data
     if not counters:
         raise Conflict("preview_needs_counters", "no counter serves an active service yet", None)
     try:
-        days, source = _recent_days(rows, services), "history"
+        days, source = _recent_days(rows, services, counters), "history"
     except SimulationInputError as exc:  # a stored day the replay cannot read: say so, never a 500
         raise Conflict("preview_unavailable", str(exc), None) from None
     if not days:
-        days, source = {"generated": _generated_day(services, len(counters), branch_id)}, "generated"
+        arrivals = _generated_day(services, len(counters), branch_id)
+        days, source = {"generated": _Day(arrivals, list(counters.values()))}, "generated"
     current = branch.policy
-    key = _key(days, counters, current, proposed)
+    key = _key(days, current, proposed)
     with _answers_lock:
         if key in _answers:
             _answers.move_to_end(key)
@@ -88,7 +98,7 @@ def preview_policy(deps: Deps, principal: Principal | None, branch_id: int, data
     if not _running.acquire(blocking=False):
         raise PreviewBusy("preview_busy", "other previews are running; try again in a moment", None)
     try:
-        answer: dict[str, Any] = deps.offload(_compare, days, counters, current, proposed) | {"source": source}
+        answer: dict[str, Any] = deps.offload(_compare, list(days.values()), current, proposed) | {"source": source}
     finally:
         _running.release()
     answer["days"] = sorted(d for d in days if d != "generated")
@@ -111,30 +121,48 @@ def _count_replay(deps: Deps, who: Principal, now: datetime) -> None:
         times.append(now)
 
 
-def _counters(rows: Iterable[Any], prefixes: dict[int, str]) -> list[Counter]:
-    """The branch's counters with the active services they serve, primary first."""
-    counters = [Counter(c.number, tuple(prefixes[s] for s in c.service_ids if s in prefixes)) for c in rows]
-    return [c for c in counters if c.services]
+def _counters(rows: Iterable[Any], prefixes: dict[int, str]) -> dict[int, Counter]:
+    """The branch's counters (by id, in number order) with the active services they serve, primary first."""
+    counters = {c.id: Counter(c.number, tuple(prefixes[s] for s in c.service_ids if s in prefixes)) for c in rows}
+    serving = {cid: c for cid, c in counters.items() if c.services}
+    return dict(sorted(serving.items(), key=lambda item: item[1].number))
 
 
-def _recent_days(rows: Sequence[TicketTimes], services: Sequence[Any]) -> dict[str, list[Arrival]]:
-    """The last days that had tickets, each as a trace, newest first, within the arrivals bound."""
+def _recent_days(rows: Sequence[TicketTimes], services: Sequence[Any], counters: dict[int, Counter]) -> dict[str, _Day]:
+    """The last days that had tickets, each as a trace with its counters, newest first, within the arrivals bound."""
     prefixes = {s.id: s.prefix for s in services}
     expected = {s.id: float(s.expected_service) for s in services}
-    by_day: dict[str, list[dict[str, Any]]] = {}
+    by_day: dict[str, list[TicketTimes]] = {}
     for t in rows:
         if t.service_id in prefixes:
-            by_day.setdefault(t.business_date.isoformat(), []).append(_trace_row(t, prefixes, expected))
-    days: dict[str, list[Arrival]] = {}
+            by_day.setdefault(t.business_date.isoformat(), []).append(t)
+    days: dict[str, _Day] = {}
     total = 0
     for day in sorted(by_day, reverse=True)[:DAYS_REPLAYED]:
-        day_rows = by_day[day]
-        if days and total + len(day_rows) > MAX_ARRIVALS:
+        tickets = by_day[day]
+        if days and total + len(tickets) > MAX_ARRIVALS:
             break
-        opening = min(r["issued_at"] for r in day_rows)
-        days[day] = trace_from_history(day_rows, opening)[:MAX_ARRIVALS]
-        total += len(day_rows)
+        opening = min(t.issued_at for t in tickets)
+        arrivals = trace_from_history([_trace_row(t, prefixes, expected) for t in tickets], opening)
+        days[day] = _Day(arrivals[:MAX_ARRIVALS], _staffed(tickets, counters, opening))
+        total += len(tickets)
     return days
+
+
+def _staffed(tickets: Sequence[TicketTimes], counters: dict[int, Counter], opening: datetime) -> list[Counter]:
+    """The counters that called someone that day, each open from its first call until the queue is empty
+    (so a different order can never leave anyone unserved); every counter if none called anyone."""
+    first: dict[int, datetime] = {}
+    for t in tickets:
+        if t.counter_id in counters and t.called_at is not None:
+            first[t.counter_id] = min(first.get(t.counter_id, t.called_at), t.called_at)
+    if not first:
+        return list(counters.values())
+    return [
+        replace(c, open_s=round((first[cid] - opening).total_seconds(), 3))
+        for cid, c in counters.items()
+        if cid in first
+    ]
 
 
 def _trace_row(t: TicketTimes, prefixes: dict[int, str], expected: dict[int, float]) -> dict[str, Any]:
@@ -163,15 +191,13 @@ def _generated_day(services: Sequence[Any], counters: int, seed: int) -> list[Ar
     return generate_day(shape, seed)[:MAX_ARRIVALS]
 
 
-def _key(days: dict[str, list[Arrival]], counters: list[Counter], *policies: QueuePolicy) -> str:
-    text = repr((sorted(days.items()), counters, [p.to_dict() for p in policies]))
+def _key(days: dict[str, _Day], *policies: QueuePolicy) -> str:
+    text = repr((sorted(days.items()), [p.to_dict() for p in policies]))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _compare(
-    days: dict[str, list[Arrival]], counters: list[Counter], current: QueuePolicy, proposed: QueuePolicy
-) -> dict[str, Any]:
-    sides = {name: _replay(days, counters, policy) for name, policy in (("current", current), ("proposed", proposed))}
+def _compare(days: list[_Day], current: QueuePolicy, proposed: QueuePolicy) -> dict[str, Any]:
+    sides = {name: _replay(days, policy) for name, policy in (("current", current), ("proposed", proposed))}
     classes = []
     for cls in CustomerClass:
         row: dict[str, Any] = {"class": cls.value}
@@ -186,7 +212,7 @@ def _compare(
                 "target": target,
             }
         classes.append(row)
-    customers = sum(len(arrivals) for arrivals in days.values())
+    customers = sum(len(day.arrivals) for day in days)
     return {"customers": customers, "classes": classes, "current": current.to_dict(), "proposed": proposed.to_dict()}
 
 
@@ -194,10 +220,8 @@ def _fixed(target: int) -> Callable[[engine.Call], float]:
     return lambda _call: float(target)
 
 
-def _replay(
-    days: dict[str, list[Arrival]], counters: list[Counter], policy: QueuePolicy
-) -> tuple[QueuePolicy, list[engine.Call]]:
+def _replay(days: list[_Day], policy: QueuePolicy) -> tuple[QueuePolicy, list[engine.Call]]:
     calls: list[engine.Call] = []
-    for arrivals in days.values():
-        calls.extend(engine.simulate(arrivals, counters, policy).calls)
+    for day in days:
+        calls.extend(engine.simulate(day.arrivals, day.counters, policy).calls)
     return policy, calls

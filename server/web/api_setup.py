@@ -100,9 +100,9 @@ def get_policy(branch_id: int) -> Any:
     **SECURED,
     summary="What a proposed queue policy would do, before saving it (manager)",
     description="Replays the branch's last business days with tickets (up to 7 of the last 28; a generated day "
-    "when there are none) through its counters under the current and the proposed policy: waits per class side "
-    "by side, in seconds. Nothing is saved. At most two previews run at once per server process, and 20 replays "
-    "a minute per caller; an answer already given is given again at no cost.",
+    "when there are none), each through the counters that worked that day, under the current and the proposed "
+    "policy: waits per class side by side, in seconds. Nothing is saved. At most two previews run at once per "
+    "server process, and 20 replays a minute per caller; an answer already given is given again at no cost.",
     responses={409: "no counter serves an active service yet", 429: "preview_busy or too_many_previews"},
 )
 def preview_policy(branch_id: int, body: dict[str, Any]) -> Any:

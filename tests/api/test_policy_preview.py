@@ -118,3 +118,29 @@ def test_one_caller_gets_a_limited_number_of_replays_a_minute_but_cached_answers
     assert preview(client, branch, {}, who="teller").status_code == 403
     clock.advance(60)
     assert preview(client, branch, target(99)).status_code == 200
+
+
+def test_a_past_day_is_replayed_with_the_counters_that_worked_it_from_their_first_call() -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from server.domain.records import Service
+    from server.domain.statistics import TicketTimes
+    from server.simulation.counters import Counter
+
+    day, nine = date(2026, 11, 23), datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    service = Service(id=7, branch_id=1, name={"en": "A"}, prefix="A", target_wait=600, expected_service=300)
+    counters = {11: Counter(1, ("A",)), 12: Counter(2, ("A",)), 13: Counter(3, ("A",))}
+
+    def ticket(minute: int, counter: int | None, called: int | None) -> TicketTimes:
+        at = nine + timedelta(minutes=minute)
+        done = None if called is None else nine + timedelta(minutes=called)
+        return TicketTimes(
+            service_id=7, customer_class="regular", status="done" if done else "waiting", business_date=day,
+            issued_at=at, anchor_at=at, called_at=done, started_at=done,
+            finished_at=None if done is None else done + timedelta(minutes=4), counter_id=counter,
+        )  # fmt: skip
+
+    rows = [ticket(0, 12, 10), ticket(5, 12, 14), ticket(6, 13, 30), ticket(40, None, None)]
+    (replayed,) = policy_preview._recent_days(rows, [service], counters).values()
+    assert replayed.counters == [Counter(2, ("A",), open_s=600.0), Counter(3, ("A",), open_s=1800.0)]
+    assert [a.arrival_s for a in replayed.arrivals] == [0.0, 300.0, 360.0, 2400.0]
