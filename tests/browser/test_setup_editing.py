@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language
+from tests.browser.test_walk_in_journey import seed_yesterday
 from tests.support.builders import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -153,3 +154,26 @@ def test_a_manager_sees_only_their_branch_and_its_staff(site: Site, new_page: An
     assert page.locator("#user-list li:has-text('teller-elsewhere')").count() == 0
     assert page.locator("#user-form input[id^=user-branch-]").count() == 1  # their one branch to hand out
     assert page.locator("#branch").is_hidden()  # nothing to switch to
+
+
+def test_the_policy_preview_replays_yesterday_and_saving_waits_for_a_preview_of_what_is_shown(
+    site: Site, new_page: Any
+) -> None:
+    seed_yesterday(site)  # 49 tickets at counters 1 and 2
+    page = open_step(site, new_page, "policy")
+    save = "#policy-form button[type=submit]"
+    assert page.locator(save).is_disabled()
+    page.fill("#policy-regular-target", "20")
+    page.click("#policy-preview-button")
+    page.wait_for_selector("#policy-preview tr[data-class=regular]")
+    assert "last 1 business day(s), 49 customers" in str(page.text_content("#preview-source"))
+    assert page.locator(save).is_enabled()
+    page.fill("#policy-regular-target", "25")  # changed since: preview again before saving
+    assert page.locator(save).is_disabled()
+    page.click("#policy-preview-button")
+    page.wait_for_selector(f"{save}:not([disabled])")
+    page.locator("#policy-preview").scroll_into_view_if_needed()
+    screenshot(page, "setup-policy-history-desk-en")
+    page.click(save)
+    page.wait_for_selector("#policy-form .form-saved:not([hidden])")
+    assert api_get(site, f"/api/v1/branches/{site.branch.id}/policy")["classes"]["regular"]["target"] == 1500
