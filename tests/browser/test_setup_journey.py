@@ -79,6 +79,14 @@ def test_an_admin_sets_up_a_branch_in_the_browser_and_its_first_ticket_is_called
     admin.wait_for_selector("#setup-intro:not([hidden])")  # not a blank page: the guided set-up
     assert admin.locator("#tabs").is_hidden() and admin.locator("#wizard-next").is_disabled()
     screenshot(admin, "setup-first-run-branch-desk-zh")
+    phone = new_page(*SIZES["phone"], timezone_id="Asia/Shanghai")  # the same first run on a phone
+    phone.goto(f"{empty_site}/manager")
+    staff_login(phone, ADMIN, ADMIN_PASSWORD)
+    phone.wait_for_selector("#setup-intro:not([hidden])")
+    for lang in ("zh", "en"):
+        switch_language(phone, lang)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= SIZES["phone"][0]
+        screenshot(phone, f"setup-first-run-branch-phone-{lang}")
 
     # the branch; a refusal from the API shows next to its field, in Chinese
     admin.fill("#branch-code", "SH 01")
