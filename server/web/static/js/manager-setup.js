@@ -41,7 +41,11 @@ export const setupSection = {
     view.root = el(
       "main",
       { id: "setup", class: "setup", hidden: true },
-      el("div", { id: "setup-intro", class: "intro", hidden: true }, said("h1", "setup.welcome"), said("p", "setup.welcome_text")),
+      el("div", {
+        id: "setup-intro",
+        class: "intro",
+        hidden: true,
+      }, said("h1", "setup.welcome"), said("p", "setup.welcome_text")),
       steps,
       el("section", { id: "setup-body", class: "panel step-body" }),
       wizard,

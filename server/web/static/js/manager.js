@@ -76,7 +76,15 @@ function switchTab(name) {
 function mountSections(ctx) {
   const scripts = document.querySelector("body > script");
   SECTIONS.forEach((section) => {
-    const tab = el("button", { id: `tab-${section.id}`, type: "button", role: "tab", "aria-selected": "false", "aria-controls": section.id, "data-i18n": section.label, text: t(section.label) });
+    const tab = el("button", {
+      id: `tab-${section.id}`,
+      type: "button",
+      role: "tab",
+      "aria-selected": "false",
+      "aria-controls": section.id,
+      "data-i18n": section.label,
+      text: t(section.label),
+    });
     tab.addEventListener("click", () => switchTab(section.id));
     $("#tabs").append(tab);
     scripts.before(section.mount(ctx));
@@ -87,7 +95,9 @@ function mountSections(ctx) {
 function firstRun(ctx) {
   const section = SECTIONS.find((s) => s.firstRun);
   if (ctx.user.role !== "admin") {
-    document.querySelector("body > script").before(el("p", { id: "no-branch", class: "message warn center-panel", "data-i18n": "manager.no_branch", text: t("manager.no_branch") }));
+    const note = el("p", { id: "no-branch", class: "message warn center-panel", "data-i18n": "manager.no_branch" });
+    note.textContent = t("manager.no_branch");
+    document.querySelector("body > script").before(note);
     return;
   }
   show($(`#${section.id}`), true);

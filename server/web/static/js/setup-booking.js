@@ -44,9 +44,24 @@ function read(rule, unit, node, id) {
 function serviceRules(ctx, service) {
   const id = (rule) => `booking-${service.service_id}-${rule}`;
   const fields = RULES.map(([rule, label, unit]) =>
-    field({ id: id(rule), label, field: rule, type: "number", min: 0, step: unit === "count" ? 1 : "any", value: shown(rule, unit, service.rules), placeholder: rule === "slot_s" ? toMinutes(service.slot_length) : "" }),
+    field({
+      id: id(rule),
+      label,
+      field: rule,
+      type: "number",
+      min: 0,
+      step: unit === "count" ? 1 : "any",
+      value: shown(rule, unit, service.rules),
+      placeholder: rule === "slot_s" ? toMinutes(service.slot_length) : "",
+    }),
   );
-  const enabled = field({ id: id("enabled"), label: "setup.booking_enabled", field: "enabled", type: "checkbox", value: service.rules.enabled });
+  const enabled = field({
+    id: id("enabled"),
+    label: "setup.booking_enabled",
+    field: "enabled",
+    type: "checkbox",
+    value: service.rules.enabled,
+  });
   const node = form(
     `booking-form-${service.service_id}`,
     [el("h3", { text: pick(service.name) }), enabled, el("div", { class: "field-row" }, ...fields)],

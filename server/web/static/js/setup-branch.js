@@ -3,7 +3,13 @@ import { api, el, t } from "./common.js";
 import { field, fieldError, form, heading, names, redraw, said, send, value } from "./setup-forms.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const WEEKDAYS = { mon: [["09:00", "17:00"]], tue: [["09:00", "17:00"]], wed: [["09:00", "17:00"]], thu: [["09:00", "17:00"]], fri: [["09:00", "17:00"]] };
+const WEEKDAYS = {
+  mon: [["09:00", "17:00"]],
+  tue: [["09:00", "17:00"]],
+  wed: [["09:00", "17:00"]],
+  thu: [["09:00", "17:00"]],
+  fri: [["09:00", "17:00"]],
+};
 const SPAN = /^([01]\d|2[0-3]):[0-5]\d\s*[-–]\s*(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 export const branchStep = {
@@ -44,7 +50,15 @@ function branchForm(ctx, branch, done) {
       el(
         "div",
         { class: "field-row" },
-        field({ id: "branch-code", label: "setup.branch_code", field: "code", value: branch?.code, disabled: Boolean(branch), maxlength: 32, autocomplete: "off" }),
+        field({
+          id: "branch-code",
+          label: "setup.branch_code",
+          field: "code",
+          value: branch?.code,
+          disabled: Boolean(branch),
+          maxlength: 32,
+          autocomplete: "off",
+        }),
         field({ id: "branch-timezone", label: "setup.timezone", field: "timezone", tag: "select", options, value: zone }),
       ),
       el(
@@ -112,7 +126,10 @@ function readHours(node) {
 }
 
 async function closures(ctx, branch) {
-  const section = el("section", { class: "sub", id: "closures" }, heading("setup.closures"), said("p", "setup.closures_hint", { class: "muted hint" }));
+  const section = el("section", {
+    class: "sub",
+    id: "closures",
+  }, heading("setup.closures"), said("p", "setup.closures_hint", { class: "muted hint" }));
   const list = el("ul", { class: "rows", id: "closure-list" });
   const draw = async () => {
     const result = await api(`/api/v1/branches/${branch.id}/closures`, { token: ctx.token });

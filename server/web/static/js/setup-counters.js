@@ -48,8 +48,22 @@ function serviceOrder(services, chosen) {
       "li",
       {},
       el("label", { for: box.id }, box, " ", el("span", { text: `${s.prefix} · ${pick(s.name)}` })),
-      el("button", { type: "button", class: "small", "aria-label": t("setup.move_up"), "data-i18n-label": "setup.move_up", text: "↑", onclick: move(-1) }),
-      el("button", { type: "button", class: "small", "aria-label": t("setup.move_down"), "data-i18n-label": "setup.move_down", text: "↓", onclick: move(1) }),
+      el("button", {
+        type: "button",
+        class: "small",
+        "aria-label": t("setup.move_up"),
+        "data-i18n-label": "setup.move_up",
+        text: "↑",
+        onclick: move(-1),
+      }),
+      el("button", {
+        type: "button",
+        class: "small",
+        "aria-label": t("setup.move_down"),
+        "data-i18n-label": "setup.move_down",
+        text: "↓",
+        onclick: move(1),
+      }),
     );
   };
   list.append(...ordered.map(row));
@@ -73,7 +87,15 @@ function counterForm(ctx, counter, services, suggested, done) {
       el(
         "div",
         { class: "field-row" },
-        field({ id: "counter-number", label: "setup.counter_number", field: "number", type: "number", min: 1, max: 999, value: counter?.number ?? suggested }),
+        field({
+          id: "counter-number",
+          label: "setup.counter_number",
+          field: "number",
+          type: "number",
+          min: 1,
+          max: 999,
+          value: counter?.number ?? suggested,
+        }),
         field({ id: "counter-name", label: "setup.counter_name", field: "name", value: counter?.name, maxlength: 120 }),
       ),
       serviceOrder(services, counter?.service_ids || (services.length === 1 ? [services[0].id] : [])),

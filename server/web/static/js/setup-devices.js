@@ -69,8 +69,21 @@ function revokeButton(ctx, device, after) {
 function deviceForm(ctx, accepted, counters, created) {
   const kindOptions = accepted.map((k) => ({ value: k, key: `setup.kind_${k}` }));
   const counterOptions = counters.map((c) => ({ value: c.id, text: t("counter.number_label", { n: c.number }) }));
-  const counterField = field({ id: "device-counter", label: "setup.device_counter", field: "counter_id", tag: "select", options: counterOptions });
-  const kindField = field({ id: "device-kind", label: "setup.device_kind", field: "kind", tag: "select", options: kindOptions, value: accepted[0] });
+  const counterField = field({
+    id: "device-counter",
+    label: "setup.device_counter",
+    field: "counter_id",
+    tag: "select",
+    options: counterOptions,
+  });
+  const kindField = field({
+    id: "device-kind",
+    label: "setup.device_kind",
+    field: "kind",
+    tag: "select",
+    options: kindOptions,
+    value: accepted[0],
+  });
   const select = kindField.querySelector("select");
   const sync = () => (counterField.hidden = !PER_COUNTER.includes(select.value));
   select.addEventListener("change", sync);
@@ -79,7 +92,9 @@ function deviceForm(ctx, accepted, counters, created) {
     "device-form",
     [
       said("h3", "setup.device_new"),
-      el("div", { class: "field-row" }, kindField, field({ id: "device-name", label: "setup.device_name", field: "name", maxlength: 120, autocomplete: "off" }), counterField),
+      el("div", {
+        class: "field-row",
+      }, kindField, field({ id: "device-name", label: "setup.device_name", field: "name", maxlength: 120, autocomplete: "off" }), counterField),
     ],
     "setup.device_add",
     async (node) => {
@@ -124,6 +139,8 @@ function pairCard(device) {
     { class: "pair-card panel", "data-kind": device.kind },
     el("h3", { text: t("setup.pair_title", { name: device.name }) }),
     said("p", "setup.pair_hint", { class: "muted hint" }),
-    el("div", { class: "pair-body" }, code, el("div", { class: "pair-text" }, el("div", { class: "row" }, input, copy), open, agent)),
+    el("div", {
+      class: "pair-body",
+    }, code, el("div", { class: "pair-text" }, el("div", { class: "row" }, input, copy), open, agent)),
   );
 }

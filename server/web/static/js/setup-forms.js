@@ -5,7 +5,10 @@ import { $, api, el, t } from "./common.js";
 export function field({ id, label, field: apiField, type = "text", value = "", tag = "input", options = [], ...attrs }) {
   const control =
     tag === "select"
-      ? el("select", { id, ...attrs }, ...options.map((o) => el("option", { value: o.value, text: o.key ? t(o.key) : o.text, "data-i18n": o.key })))
+      ? el("select", {
+        id,
+        ...attrs,
+      }, ...options.map((o) => el("option", { value: o.value, text: o.key ? t(o.key) : o.text, "data-i18n": o.key })))
       : el(tag, { id, type: tag === "input" ? type : undefined, ...attrs });
   if (tag === "select" || type !== "checkbox") control.value = value ?? "";
   else control.checked = Boolean(value);

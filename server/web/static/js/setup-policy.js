@@ -18,7 +18,9 @@ export const policyStep = {
   async render(ctx, body) {
     const result = await api(`/api/v1/branches/${ctx.branch.id}/policy`, { token: ctx.token });
     if (result.status !== 200) return body.append(said("p", "setup.error.load", { class: "message bad" }));
-    body.append(heading("setup.step_policy"), said("p", "setup.policy_hint", { class: "muted hint" }), policyForm(ctx, result.data));
+    body.append(heading("setup.step_policy"), said("p", "setup.policy_hint", {
+      class: "muted hint",
+    }), policyForm(ctx, result.data));
   },
 };
 
@@ -33,7 +35,16 @@ function policyForm(ctx, policy) {
         "div",
         { class: "field-row" },
         ...RULES.map(([rule, label]) =>
-          field({ id: `policy-${cls}-${rule}`, label, field: `classes.${cls}.${rule}`, type: "number", min: 0, step: "any", value: toMinutes(policy.classes[cls]?.[rule]), placeholder: rule === "hard_limit" ? t("setup.policy_no_limit") : "" }),
+          field({
+            id: `policy-${cls}-${rule}`,
+            label,
+            field: `classes.${cls}.${rule}`,
+            type: "number",
+            min: 0,
+            step: "any",
+            value: toMinutes(policy.classes[cls]?.[rule]),
+            placeholder: rule === "hard_limit" ? t("setup.policy_no_limit") : "",
+          }),
         ),
       ),
       el("p", { class: "field-error", role: "alert", hidden: true }),

@@ -1,6 +1,19 @@
 // Set-up step: the services customers choose at the kiosk — names, ticket prefix, target wait, expected service time.
 import { api, el, pick, t } from "./common.js";
-import { editable, field, fieldError, form, heading, names, redraw, said, send, toMinutes, toSeconds, value } from "./setup-forms.js";
+import {
+  editable,
+  field,
+  fieldError,
+  form,
+  heading,
+  names,
+  redraw,
+  said,
+  send,
+  toMinutes,
+  toSeconds,
+  value,
+} from "./setup-forms.js";
 
 export const servicesStep = {
   id: "services",
@@ -15,7 +28,10 @@ export const servicesStep = {
       editable("service-list", services, (s) => [
         el("span", { class: "number", text: s.prefix }),
         el("span", { text: pick(s.name) }),
-        el("span", { class: "muted", text: t("setup.service_summary", { target: toMinutes(s.target_wait), expected: toMinutes(s.expected_service) }) }),
+        el("span", {
+          class: "muted",
+          text: t("setup.service_summary", { target: toMinutes(s.target_wait), expected: toMinutes(s.expected_service) }),
+        }),
         s.active ? null : said("span", "setup.inactive", { class: "status-bad" }),
       ], edit, "setup.services_none"),
       place,
@@ -43,11 +59,40 @@ function serviceForm(ctx, service, done) {
       el(
         "div",
         { class: "field-row" },
-        field({ id: "service-prefix", label: "setup.prefix", field: "prefix", value: service?.prefix, maxlength: 3, autocomplete: "off" }),
-        field({ id: "service-target", label: "setup.target_wait_min", field: "target_wait", type: "number", min: 1, step: 1, value: toMinutes(service?.target_wait ?? 600) }),
-        field({ id: "service-expected", label: "setup.expected_service_min", field: "expected_service", type: "number", min: 1, step: 1, value: toMinutes(service?.expected_service ?? 300) }),
+        field({
+          id: "service-prefix",
+          label: "setup.prefix",
+          field: "prefix",
+          value: service?.prefix,
+          maxlength: 3,
+          autocomplete: "off",
+        }),
+        field({
+          id: "service-target",
+          label: "setup.target_wait_min",
+          field: "target_wait",
+          type: "number",
+          min: 1,
+          step: 1,
+          value: toMinutes(service?.target_wait ?? 600),
+        }),
+        field({
+          id: "service-expected",
+          label: "setup.expected_service_min",
+          field: "expected_service",
+          type: "number",
+          min: 1,
+          step: 1,
+          value: toMinutes(service?.expected_service ?? 300),
+        }),
       ),
-      service ? field({ id: "service-active", label: "setup.active", field: "active", type: "checkbox", value: service.active }) : null,
+      service ? field({
+        id: "service-active",
+        label: "setup.active",
+        field: "active",
+        type: "checkbox",
+        value: service.active,
+      }) : null,
     ],
     service ? "setup.save" : "setup.service_add",
     async (node) => {

@@ -38,7 +38,11 @@ export const staffStep = {
         "setup.staff_none",
         (u) => [
           said("button", "setup.reset_password", { type: "button", class: "small", onclick: () => edit(u, "#user-password") }),
-          said("button", u.active ? "setup.deactivate" : "setup.activate", { type: "button", class: `small${u.active ? " danger" : ""}`, onclick: toggle(u) }),
+          said("button", u.active ? "setup.deactivate" : "setup.activate", {
+            type: "button",
+            class: `small${u.active ? " danger" : ""}`,
+            onclick: toggle(u),
+          }),
           said("button", "setup.unlock", { type: "button", class: "small", onclick: unlock(u) }),
         ],
       ),
@@ -53,13 +57,22 @@ function branchNames(ctx, ids) {
 }
 
 function userForm(ctx, user, done) {
-  const roles = (ctx.user.role === "admin" ? ["teller", "manager", "admin"] : ["teller", "manager"]).map((r) => ({ value: r, key: `setup.role_${r}` }));
+  const roles = (ctx.user.role === "admin" ? ["teller", "manager", "admin"] : ["teller", "manager"]).map((r) => ({
+    value: r,
+    key: `setup.role_${r}`,
+  }));
   const chosen = user ? user.branch_ids : [ctx.branch.id];
   const branches = el(
     "fieldset",
     { "data-field": "branch_ids" },
     el("legend", {}, said("span", "setup.user_branches")),
-    ...ctx.branches.map((b) => field({ id: `user-branch-${b.id}`, label: "", field: `branch-${b.id}`, type: "checkbox", value: chosen.includes(b.id) })),
+    ...ctx.branches.map((b) => field({
+      id: `user-branch-${b.id}`,
+      label: "",
+      field: `branch-${b.id}`,
+      type: "checkbox",
+      value: chosen.includes(b.id),
+    })),
     el("p", { class: "field-error", role: "alert", hidden: true }),
   );
   // a checkbox label shows the branch's name, which is data, not a catalogue message
@@ -75,9 +88,31 @@ function userForm(ctx, user, done) {
       el(
         "div",
         { class: "field-row" },
-        field({ id: "user-name", label: "staff.username", field: "username", value: user?.username, disabled: Boolean(user), autocomplete: "off", maxlength: 64 }),
-        field({ id: "user-password", label: user ? "setup.new_password" : "staff.password", field: "password", type: "password", autocomplete: "new-password", maxlength: 256 }),
-        field({ id: "user-role", label: "setup.role", field: "role", tag: "select", options: roles, value: user?.role || "teller" }),
+        field({
+          id: "user-name",
+          label: "staff.username",
+          field: "username",
+          value: user?.username,
+          disabled: Boolean(user),
+          autocomplete: "off",
+          maxlength: 64,
+        }),
+        field({
+          id: "user-password",
+          label: user ? "setup.new_password" : "staff.password",
+          field: "password",
+          type: "password",
+          autocomplete: "new-password",
+          maxlength: 256,
+        }),
+        field({
+          id: "user-role",
+          label: "setup.role",
+          field: "role",
+          tag: "select",
+          options: roles,
+          value: user?.role || "teller",
+        }),
       ),
       branches,
     ],
