@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -126,34 +123,6 @@ def test_switching_language_keeps_what_was_typed(site: Site, new_page: Any) -> N
     page.wait_for_selector("#policy-kind option[value=fifo]", state="attached")
     switch_language(page, "zh")
     assert page.text_content("#policy-kind option[value=fifo]") == "先到先叫"
-
-
-def test_a_manager_sees_only_their_branch_and_its_staff(site: Site, new_page: Any) -> None:
-    """Another branch with its own teller, made by an admin (`branchq create-admin`, then the API)."""
-    env = os.environ | {"BRANCHQ_INSTANCE": str(site.instance), "DATABASE_URL": site.server.database_url}
-    made = subprocess.run(
-        [sys.executable, "-m", "server", "create-admin", "root", "--password", "root-password-1"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr
-    login = {"username": "root", "password": "root-password-1"}
-    token = requests.post(f"{site.url}/api/v1/auth/login", json=login, timeout=10).json()["token"]
-    admin = {"Authorization": f"Bearer {token}"}
-    body = {"code": "B2", "name": "Elsewhere"}
-    other = requests.post(f"{site.url}/api/v1/branches", json=body, headers=admin, timeout=10)
-    assert other.status_code == 201
-    teller = {"username": "teller-elsewhere", "password": PASSWORD, "role": "teller"}
-    teller["branch_ids"] = [other.json()["id"]]
-    assert requests.post(f"{site.url}/api/v1/users", json=teller, headers=admin, timeout=10).status_code == 201
-
-    page = open_step(site, new_page, "staff")
-    page.wait_for_selector("#user-list li:has-text('teller-b1')")
-    assert page.locator("#user-list li:has-text('teller-elsewhere')").count() == 0
-    assert page.locator("#user-form input[id^=user-branch-]").count() == 1  # their one branch to hand out
-    assert page.locator("#branch").is_hidden()  # nothing to switch to
 
 
 def test_the_policy_preview_replays_yesterday_and_saving_waits_for_a_preview_of_what_is_shown(

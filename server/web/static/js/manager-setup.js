@@ -16,6 +16,7 @@ const view = { ctx: null, index: 0, root: null, dirty: false };
 export const setupSection = {
   id: "setup",
   label: "manager.tab_setup",
+  roles: ["admin", "manager"],
   firstRun: true, // what someone with no branch yet sees
   mount(ctx) {
     view.ctx = ctx;
@@ -64,6 +65,16 @@ export const setupSection = {
   },
   open() {
     go(view.index);
+  },
+  /** A branch without services or counters (made through the API, say) opens on the step it lacks. */
+  async wanted(ctx) {
+    for (const [i, step] of STEPS.slice(1, 3).entries()) {
+      if (!(await step.ready(ctx))) {
+        view.index = i + 1;
+        return true;
+      }
+    }
+    return false;
   },
   /** No branch yet: the guided set-up from its first step. */
   firstRun() {

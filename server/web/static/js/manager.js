@@ -5,8 +5,10 @@ import { redrawHistory, showHistory, startHistory } from "./history.js";
 import { setupSection } from "./manager-setup.js";
 import { loadBranches, startStaffPage } from "./staff.js";
 
-// Further sections of the console, each its own module: {id, label, firstRun?, mount(ctx) → <main>, open()}.
+// Further sections of the console, each its own module:
+// {id, label, roles?, firstRun?, mount(ctx) → <main>, open(), wanted?(ctx) → opened first when true}.
 const SECTIONS = [setupSection];
+let mounted = [];
 
 const MAX_ALERTS = 50;
 const PRINTER_TROUBLE = /^(printer_(paper_out|offline|error)|print_result_)/;
@@ -29,6 +31,7 @@ async function main() {
   startHistory(state.session.token, state.branch.id);
   $("#tab-live").addEventListener("click", () => switchTab("live"));
   $("#tab-history").addEventListener("click", () => switchTab("history"));
+  openWantedSection(ctx);
   fillNotice(state.branch.settings?.notice);
   $("#notice-form").addEventListener("submit", saveNotice);
   const refresh = debounce(async () => {
@@ -64,18 +67,19 @@ async function main() {
 }
 
 function switchTab(name) {
-  ["live", "history", ...SECTIONS.map((section) => section.id)].forEach((tab) => {
+  ["live", "history", ...mounted.map((section) => section.id)].forEach((tab) => {
     show($(`#${tab}`), tab === name);
     $(`#tab-${tab}`).setAttribute("aria-selected", String(tab === name));
   });
   if (name === "history") showHistory();
-  SECTIONS.find((section) => section.id === name)?.open();
+  mounted.find((section) => section.id === name)?.open();
 }
 
 /** Each section's tab after the built-in ones, and its <main> before the page's scripts. */
 function mountSections(ctx) {
   const scripts = document.querySelector("body > script");
-  SECTIONS.forEach((section) => {
+  mounted = SECTIONS.filter((section) => !section.roles || section.roles.includes(ctx.user.role));
+  mounted.forEach((section) => {
     const tab = el("button", {
       id: `tab-${section.id}`,
       type: "button",
@@ -93,8 +97,8 @@ function mountSections(ctx) {
 
 /** No branch yet: the sections meant for that open (an admin's guided set-up), or a note for a manager. */
 function firstRun(ctx) {
-  const section = SECTIONS.find((s) => s.firstRun);
-  if (ctx.user.role !== "admin") {
+  const section = mounted.find((s) => s.firstRun);
+  if (ctx.user.role !== "admin" || !section) {
     const note = el("p", { id: "no-branch", class: "message warn center-panel", "data-i18n": "manager.no_branch" });
     note.textContent = t("manager.no_branch");
     document.querySelector("body > script").before(note);
@@ -102,6 +106,13 @@ function firstRun(ctx) {
   }
   show($(`#${section.id}`), true);
   section.firstRun();
+}
+
+/** A section with something the branch still lacks (the set-up of a branch with no counter) opens first. */
+async function openWantedSection(ctx) {
+  for (const section of mounted) {
+    if (await section.wanted?.(ctx)) return switchTab(section.id);
+  }
 }
 
 /** The branch the set-up made or changed becomes the console's branch (kept for the next visit). */
