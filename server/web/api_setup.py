@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiflask import APIBlueprint
+from apiflask import APIBlueprint, abort
 
-from server.services import auth, setup
+from server.services import auth, policy_preview, setup
 from server.web import schemas as s
 from server.web.context import deps
 from server.web.security import announce_change, bearer_token, current_principal
@@ -91,6 +91,25 @@ def put_policy(branch_id: int, body: dict[str, Any]) -> Any:
 @bp.doc(**SECURED)
 def get_policy(branch_id: int) -> Any:
     return setup.get_policy(deps(), current_principal(), branch_id)
+
+
+@bp.post("/branches/<int:branch_id>/policy/preview")
+@bp.input(s.PolicyIn, arg_name="body")
+@bp.output(s.PolicyPreviewOut)
+@bp.doc(
+    **SECURED,
+    summary="What a proposed queue policy would do, before saving it (manager)",
+    description="Replays the branch's last business days with tickets (up to 7 of the last 28; a generated day "
+    "when there are none), each through the counters that worked that day, under the current and the proposed "
+    "policy: waits per class side by side, in seconds. Nothing is saved. At most two previews run at once per "
+    "server process, and 20 replays a minute per caller; an answer already given is given again at no cost.",
+    responses={409: "no counter serves an active service yet", 429: "preview_busy or too_many_previews"},
+)
+def preview_policy(branch_id: int, body: dict[str, Any]) -> Any:
+    try:
+        return policy_preview.preview_policy(deps(), current_principal(), branch_id, body)
+    except policy_preview.PreviewBusy as busy:
+        abort(429, busy.message, extra_data={"code": busy.code}, headers={"Retry-After": "2"})
 
 
 @bp.post("/branches/<int:branch_id>/services")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import Boolean, Date, Dict, Integer, List, Nested, Raw, String
+from apiflask.fields import Boolean, Date, Dict, Float, Integer, List, Nested, Raw, String
 from apiflask.validators import Length, OneOf, Range, Regexp
 from marshmallow import ValidationError, fields
 
@@ -131,6 +131,29 @@ class PolicyIn(Schema):
 class PolicyOut(Schema):
     kind = String()
     classes = Dict()
+
+
+class PreviewSide(Schema):
+    n = Integer(metadata={"description": "customers of the class served in the replay"})
+    p50 = Integer()
+    p90 = Integer()
+    within_target = Float(metadata={"description": "share called within the class's target under that policy"})
+    target = Integer()
+
+
+class PreviewClass(Schema):
+    class_ = String(data_key="class", attribute="class")
+    current = Nested(PreviewSide)
+    proposed = Nested(PreviewSide)
+
+
+class PolicyPreviewOut(Schema):
+    source = String(metadata={"description": "history (the branch's recent days) or generated (no history yet)"})
+    days = List(String(), metadata={"description": "the business days replayed"})
+    customers = Integer()
+    classes = List(Nested(PreviewClass))
+    current = Dict()
+    proposed = Dict()
 
 
 class ServiceIn(Schema):

@@ -167,6 +167,7 @@ def routes_of_branch(b: BranchFixture, ids: dict[str, int]) -> list[tuple[str, s
         ("PATCH", "/api/v1/branches/{branch_id}", br, {"name": "taken"}, 403),
         ("GET", "/api/v1/branches/{branch_id}/policy", f"{br}/policy", None, 403),
         ("PUT", "/api/v1/branches/{branch_id}/policy", f"{br}/policy", {}, 403),
+        ("POST", "/api/v1/branches/{branch_id}/policy/preview", f"{br}/policy/preview", {}, 403),
         ("GET", "/api/v1/branches/{branch_id}/services", f"{br}/services", None, 403),
         ("POST", "/api/v1/branches/{branch_id}/services", f"{br}/services", service, 403),
         ("GET", "/api/v1/services/{service_id}", f"/api/v1/services/{s}", None, 403),

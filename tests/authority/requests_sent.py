@@ -30,6 +30,7 @@ REQUESTS: dict[str, tuple[dict[str, Any], Any]] = {
     "PATCH /api/v1/branches/{branch_id}": ({}, {"name": {"zh": "新", "en": "New"}}),
     "GET /api/v1/branches/{branch_id}/policy": ({}, None),
     "PUT /api/v1/branches/{branch_id}/policy": ({}, {}),
+    "POST /api/v1/branches/{branch_id}/policy/preview": ({}, {"kind": "fifo"}),
     "GET /api/v1/branches/{branch_id}/services": ({}, None),
     "POST /api/v1/branches/{branch_id}/services": (
         {},

@@ -31,6 +31,7 @@ HTTP: dict[str, str] = {
     "PATCH /api/v1/branches/{branch_id}": "200 200 403 403 403 403 403 401 401 401",
     "GET /api/v1/branches/{branch_id}/policy": "200 200 403 200 403 403 403 401 401 401",
     "PUT /api/v1/branches/{branch_id}/policy": "200 200 403 403 403 403 403 401 401 401",
+    "POST /api/v1/branches/{branch_id}/policy/preview": "200 200 403 403 403 403 403 401 401 401",
     "GET /api/v1/branches/{branch_id}/services": "200 200 403 200 403 200 200 401 401 401",
     "POST /api/v1/branches/{branch_id}/services": "201 201 403 403 403 403 403 401 401 401",
     "GET /api/v1/services/{service_id}": "200 200 403 200 403 200 200 401 401 401",

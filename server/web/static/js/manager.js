@@ -3,7 +3,13 @@ import { drawLanguageChoice, drawNoticeFields, readLanguageChoice, readNotice } 
 import { $, BranchFeed, api, el, errorText, minutes, onLangChange, pick, show, t, waitRange } from "./common.js";
 import { connectionBadge, debounce } from "./device.js";
 import { redrawHistory, showHistory, startHistory } from "./history.js";
+import { setupSection } from "./manager-setup.js";
 import { loadBranches, startStaffPage } from "./staff.js";
+
+// Further sections of the console, each its own module:
+// {id, label, roles?, firstRun?, mount(ctx) → <main>, open(), wanted?(ctx) → opened first when true}.
+const SECTIONS = [setupSection];
+let mounted = [];
 
 const MAX_ALERTS = 50;
 const PRINTER_TROUBLE = /^(printer_(paper_out|offline|error)|print_result_)/;
@@ -17,12 +23,16 @@ async function main() {
   const branches = await loadBranches(select, state.session.token, "branchq.manager.branch");
   select.addEventListener("change", () => location.reload());
   state.branch = branches.find((b) => String(b.id) === select.value) || branches[0];
-  if (!state.branch) return;
+  const ctx = { token: state.session.token, user: state.session.user, branches, branch: state.branch || null };
+  ctx.setBranch = (branch) => chooseBranch(ctx, branch);
+  mountSections(ctx);
+  if (!state.branch) return firstRun(ctx);
   show($("#live"), true);
   show($("#tabs"), true);
   startHistory(state.session.token, state.branch.id);
   $("#tab-live").addEventListener("click", () => switchTab("live"));
   $("#tab-history").addEventListener("click", () => switchTab("history"));
+  openWantedSection(ctx);
   drawNoticeFields($("#notice-fields"), state.branch.settings?.notice);
   drawLanguageChoice($("#language-choice"), state.branch.languages);
   $("#notice-form").addEventListener("submit", saveNotice);
@@ -59,11 +69,61 @@ async function main() {
 }
 
 function switchTab(name) {
-  ["live", "history"].forEach((tab) => {
+  ["live", "history", ...mounted.map((section) => section.id)].forEach((tab) => {
     show($(`#${tab}`), tab === name);
     $(`#tab-${tab}`).setAttribute("aria-selected", String(tab === name));
   });
   if (name === "history") showHistory();
+  mounted.find((section) => section.id === name)?.open();
+}
+
+/** Each section's tab after the built-in ones, and its <main> before the page's scripts. */
+function mountSections(ctx) {
+  const scripts = document.querySelector("body > script");
+  mounted = SECTIONS.filter((section) => !section.roles || section.roles.includes(ctx.user.role));
+  mounted.forEach((section) => {
+    const tab = el("button", {
+      id: `tab-${section.id}`,
+      type: "button",
+      role: "tab",
+      "aria-selected": "false",
+      "aria-controls": section.id,
+      "data-i18n": section.label,
+      text: t(section.label),
+    });
+    tab.addEventListener("click", () => switchTab(section.id));
+    $("#tabs").append(tab);
+    scripts.before(section.mount(ctx));
+  });
+}
+
+/** No branch yet: the sections meant for that open (an admin's guided set-up), or a note for a manager. */
+function firstRun(ctx) {
+  const section = mounted.find((s) => s.firstRun);
+  if (ctx.user.role !== "admin" || !section) {
+    const note = el("p", { id: "no-branch", class: "message warn center-panel", "data-i18n": "manager.no_branch" });
+    note.textContent = t("manager.no_branch");
+    document.querySelector("body > script").before(note);
+    return;
+  }
+  show($(`#${section.id}`), true);
+  section.firstRun();
+}
+
+/** A section with something the branch still lacks (the set-up of a branch with no counter) opens first. */
+async function openWantedSection(ctx) {
+  for (const section of mounted) {
+    if (await section.wanted?.(ctx)) return switchTab(section.id);
+  }
+}
+
+/** The branch the set-up made or changed becomes the console's branch (kept for the next visit). */
+function chooseBranch(ctx, branch) {
+  localStorage.setItem("branchq.manager.branch", String(branch.id));
+  const known = ctx.branches.findIndex((b) => b.id === branch.id);
+  if (known >= 0) ctx.branches[known] = branch;
+  else ctx.branches.push(branch);
+  ctx.branch = branch;
 }
 
 /** Alerts raised before this page opened, from the events the server still keeps. */
