@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from server.domain.errors import Conflict
+from server.domain.errors import Conflict, InvalidInput
 from server.domain.records import Principal
 from server.services import calling, queue, setup, tickets
 from server.services.context import Deps
@@ -116,3 +116,14 @@ def test_a_write_that_fails_changes_nothing():
 def test_what_it_does_not_keep_fails_loudly():
     with _memory_deps().store.read() as uow, pytest.raises(NotImplementedError, match="alerts"):
         uow.alerts.for_branch(1, open_only=True)
+
+
+def test_a_service_given_a_name_in_an_unknown_language_is_refused_on_the_name_field():
+    deps = _memory_deps()
+    branch_id, _, _ = _branch(deps)
+    body = {"name": {"fr": "Caisse"}, "prefix": "C", "target_wait": 600, "expected_service": 300}
+    with pytest.raises(InvalidInput) as refused:
+        setup.create_service(deps, ROOT, branch_id, body)
+    assert (refused.value.code, refused.value.field) == ("invalid_name", "name")
+    with deps.store.read() as uow:
+        assert [s.prefix for s in uow.services.for_branch(branch_id)] == ["A", "B"]

@@ -22,10 +22,13 @@ async function chooseCounter(branchId) {
   const counters = result.status === 200 ? result.data : [];
   const saved = Number(localStorage.getItem("branchq.counter.id"));
   $("#counters").replaceChildren(
-    ...counters.map((c) =>
-      el("button", { type: "button", class: c.id === saved ? "primary" : "", onclick: () => openCounter(branchId, c) },
-        [t("counter.number_label", { n: c.number }), pick(c.name)].filter(Boolean).join(" · ")),
-    ),
+    ...counters.map((c) => {
+      // an unnamed counter is named by its number: say it once
+      const name = pick(c.name);
+      const own = name && name !== String(c.number) ? [el("br"), el("span", { class: "counter-name", text: name })] : [];
+      return el("button", { type: "button", class: c.id === saved ? "primary" : "", onclick: () => openCounter(branchId, c) },
+        t("counter.number_label", { n: c.number }), ...own);
+    }),
   );
   $("#counters button")?.focus();
 }
