@@ -24,7 +24,8 @@ SUBSCRIBE = "subscribe"  # {"branch_id"} -> ack {"snapshot": {..., "seq"}}
 SYNC = "sync"  # {"branch_id", "since_seq"} -> ack {"events": [...]} or {"snapshot": {...}}
 
 # Device jobs (server -> one device, no branch seq)
-# {"job_id", "ticket": {...}, "branch": {"name", "timezone"}, "service": {"name"}, "languages"?: ["zh", "en"]}
+# {"job_id", "ticket": {...}, "branch": {"name", "timezone"}, "service": {"name"}, "languages": [codes],
+#  "labels": {code: {label: text}}}: every word already rendered per language (kiosk/layout.py)
 # A job id seen before is not printed again (the agent re-sends its result); a failed one may be resent.
 PRINT_TICKET = "print_ticket"
 # Device reports (device -> server)

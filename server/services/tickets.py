@@ -12,7 +12,7 @@ from server.domain import lifecycle
 from server.domain.classes import WALK_IN_CLASSES, CustomerClass, TicketStatus
 from server.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from server.domain.hours import is_open
-from server.domain.languages import check_language
+from server.domain.languages import DEFAULT, check_language
 from server.domain.numbering import business_date, format_number
 from server.domain.records import Branch, Principal, Ticket
 from server.domain.secret_match import same_secret
@@ -28,7 +28,7 @@ def issue_ticket(
     branch_id: int,
     service_id: int,
     customer_class: str = "regular",
-    language: str = "zh",
+    language: str = DEFAULT,
     *,
     appointment: dict[str, Any] | None = None,
 ) -> dict[str, Any]:

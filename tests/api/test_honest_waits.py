@@ -11,6 +11,7 @@ from server.services.views import wait_label
 from tests.support.builders import PASSWORD, BranchFixture, build_branch
 from tests.support.clock import FakeClock
 from tests.support.databases import ON_BOTH_DATABASES
+from tests.support.languages import in_languages
 
 pytestmark = ON_BOTH_DATABASES
 
@@ -32,13 +33,9 @@ def test_nobody_ahead_and_a_free_counter_says_now(client: Any, branch: BranchFix
     open_counter(client, branch)
     ticket = issue(client, branch)
     assert ticket["people_ahead"] == 0
-    assert ticket["estimated_wait"] == {
-        "p10": 0,
-        "p50": 0,
-        "p90": 0,
-        "now": True,
-        "label": {"zh": "现在", "en": "now", "yue": "而家"},
-    }
+    wait = ticket["estimated_wait"]
+    assert {k: v for k, v in wait.items() if k != "label"} == {"p10": 0, "p50": 0, "p90": 0, "now": True}
+    assert in_languages(wait["label"], "zh", "en", "yue") == {"zh": "现在", "en": "now", "yue": "而家"}
     assert ticket["turn_near"] is True
 
 
@@ -69,7 +66,7 @@ def test_a_service_no_open_counter_serves_gets_no_range(client: Any, deps: Any) 
     queue = client.get(f"/api/v1/branches/{branch.id}/queue", headers=branch.headers("display")).json
     waits = {s["prefix"]: s["estimated_wait"] for s in queue["services"]}
     assert waits["C"] is None
-    assert waits["A"]["now"] is True and waits["A"]["label"] == {"zh": "现在", "en": "now", "yue": "而家"}
+    assert waits["A"]["now"] is True and in_languages(waits["A"]["label"], "zh", "en") == {"zh": "现在", "en": "now"}
 
 
 def test_service_times_are_learned_from_the_branch_history(

@@ -83,6 +83,10 @@ def test_the_kiosk_in_cantonese_gives_a_cantonese_ticket(site: Site, new_page: A
     switch_language(kiosk, "yue")
     kiosk.wait_for_selector("text=請選擇業務")
     check_cantonese(kiosk, "kiosk")
+    kiosk.click("#lang")  # the chooser lists every language in itself
+    assert kiosk.locator(".lang-menu button[aria-checked=true]").inner_text() == "粵語"
+    screenshot(kiosk, "kiosk-chooser-yue")
+    kiosk.click("#lang")
     kiosk.click(f"button.service[data-service='{site.branch.services['A']}']")
     kiosk.wait_for_selector("#ticket:not([hidden])")
     assert "前面" in kiosk.locator("#t-ahead").inner_text()
@@ -99,12 +103,31 @@ def test_the_kiosk_in_cantonese_gives_a_cantonese_ticket(site: Site, new_page: A
     check_cantonese(phone, "track")
 
 
-def test_the_display_in_cantonese(site: Site, new_page: Any) -> None:
+def test_the_display_in_cantonese_goes_through_the_branchs_other_screen_languages(site: Site, new_page: Any) -> None:
+    b = site.branch
+    manager = b.headers("manager")
+    chosen = {"settings": {"screen_languages": ["yue", "zh", "en"]}}
+    assert requests.patch(f"{site.url}/api/v1/branches/{b.id}", json=chosen, headers=manager, timeout=10).ok
     display = new_page(1920, 1080)
-    display.goto(f"{site.url}/display?device={site.branch.tokens['display']}")
+    display.goto(f"{site.url}/display?device={b.tokens['display']}")
     display.wait_for_selector("#waiting li")
     switch_language(display, "yue")
     check_cantonese(display, "display")
+    teller = b.headers("teller")
+    ticket = {"service_id": b.services["A"], "language": "yue"}
+    requests.post(f"{site.url}/api/v1/branches/{b.id}/tickets", json=ticket, headers=b.headers("kiosk"), timeout=10)
+    requests.post(f"{site.url}/api/v1/counters/{b.counters[1]}/open", headers=teller, timeout=10)
+    called = requests.post(f"{site.url}/api/v1/counters/{b.counters[1]}/call-next", headers=teller, timeout=10)
+    assert called.status_code == 200
+    display.wait_for_selector("#now-where:text('請到 1 號櫃檯')")
+    seen = set()
+    for _ in range(40):  # the second line changes language every 8 s
+        seen.add(display.locator("#now-where-other").inner_text())
+        if len(seen) == 2:
+            break
+        display.wait_for_timeout(500)
+    assert seen == {"请到 1 号窗口", "Please go to counter 1"}
+    screenshot(display, "display-call-yue")
 
 
 def test_the_counter_and_the_manager_in_cantonese(site: Site, new_page: Any) -> None:
@@ -129,5 +152,9 @@ def test_the_booking_page_in_cantonese_and_a_browser_set_to_hong_kong_gets_it_fi
     phone.goto(f"{site.url}/book")
     phone.wait_for_selector("#branch option", state="attached")
     check_cantonese(phone, "book")
-    switch_language(phone, "en")
+    phone.click("#lang")
+    screenshot(phone, "book-chooser-yue")
+    assert phone.locator(".lang-menu button").all_inner_texts() == ["中文", "English", "粵語"]
+    phone.click(".lang-menu button[data-lang='en']")
+    assert phone.locator(".lang-menu").is_hidden()
     assert phone.locator("h1").inner_text() == "Book a visit"

@@ -21,7 +21,7 @@ from server.domain.languages import (
 
 
 def test_the_registry_speaks_mandarin_english_and_cantonese_in_traditional_characters():
-    assert CODES == ("zh", "en", "yue")
+    assert CODES[:3] == ("zh", "en", "yue")  # zh and en always (CONTRACT 1.1); more may follow
     yue = LANGUAGES[2]
     assert (yue.tag, yue.script, yue.voice, yue.numbers) == ("yue-Hant-HK", "Hant", "yue", "chinese")
 

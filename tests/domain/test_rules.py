@@ -16,6 +16,7 @@ from server.domain.hours import dump_opening_hours, is_open, parse_opening_hours
 from server.domain.numbering import business_date, format_number
 from server.domain.policy import Candidate, QueuePolicy, ahead_thresholds
 from server.i18n import render, render_all
+from tests.support.languages import in_languages
 
 
 def test_numbers_have_three_digits_then_widen_instead_of_wrapping():
@@ -109,7 +110,7 @@ def test_estimate_grows_with_people_ahead_and_shrinks_with_counters():
 
 
 def test_announcement_shows_the_number_and_reads_counters_as_numbers():
-    assert render_all(announcement_text("A017", 3)) == {
+    assert in_languages(render_all(announcement_text("A017", 3)), "zh", "en", "yue") == {
         "zh": "请 A017 号到 3 号窗口",
         "en": "Ticket A017, please go to counter 3",
         "yue": "請 A017 號到 3 號櫃檯",

@@ -191,7 +191,12 @@ export function langChooser(button, storageKey) {
       ),
     );
   };
-  button.addEventListener("click", () => (menu.hidden = !menu.hidden));
+  button.addEventListener("click", () => {
+    const box = button.getBoundingClientRect(); // under the button, its right edges aligned
+    menu.style.top = `${box.bottom + 6}px`;
+    menu.style.right = `${document.documentElement.clientWidth - box.right}px`;
+    menu.hidden = !menu.hidden;
+  });
   onLangChange(label);
   label();
 }
