@@ -60,6 +60,10 @@ class UserBrief(Schema):
     branch_ids = List(Integer())
 
 
+class MeOut(UserBrief):
+    counter_id = Integer(allow_none=True, metadata={"description": "a window or rating device: its counter"})
+
+
 class LoginOut(Schema):
     token = String()
     expires_in = Integer()
@@ -177,8 +181,9 @@ class UserOut(UserBrief):
 
 
 class DeviceIn(Schema):
-    kind = String(required=True, validate=OneOf(["kiosk", "display"]))
+    kind = String(required=True, validate=OneOf(["kiosk", "display", "window", "rating"]))
     name = String(required=True, validate=Length(1, 120))
+    counter_id = Id(metadata={"description": "window and rating devices: the counter they belong to"})
 
 
 class DeviceOut(Schema):
@@ -186,6 +191,7 @@ class DeviceOut(Schema):
     branch_id = Integer()
     kind = String()
     name = String()
+    counter_id = Integer(allow_none=True)
     revoked = Boolean()
     status = Dict()
     online = Boolean(metadata={"description": "heard from within the branch's heartbeat (default 60 s)"})
