@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from server.domain.classes import CounterStatus, TicketStatus
 from server.domain.forecast import Forecast, WaitForecast
 from server.domain.hours import dump_opening_hours, is_open
+from server.domain.opening import next_opening
 from server.domain.policy import ahead_thresholds
 from server.domain.records import Branch, Counter, Service, Ticket
 from server.domain.wait_label import estimate_body
@@ -37,7 +38,11 @@ def branch_view(branch: Branch, now: datetime | None = None) -> dict[str, Any]:
         "settings": branch.settings,
     }
     if now is not None:
-        view["open_now"] = is_open(branch.opening_hours, now.astimezone(ZoneInfo(branch.timezone)))
+        local = now.astimezone(ZoneInfo(branch.timezone))
+        view["open_now"] = is_open(branch.opening_hours, local)
+        if not view["open_now"]:
+            opening = next_opening(branch.opening_hours, local)
+            view["next_opening"] = opening.isoformat() if opening else None
     return view
 
 

@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         token_ttl_seconds=settings.token_ttl_seconds,
         offload=offload,
         forecasts=BranchForecasts(offload=offload),
+        secret_key=settings.secret_key,
     )
     wiring = Wiring(deps=deps, settings=settings, socketio=socketio, relay=relay, websockets=channels)
     app.extensions["branchq"] = wiring
@@ -160,13 +161,14 @@ def _trust_proxies(app: APIFlask, hops: int) -> None:
 
 
 def _register_web(app: APIFlask, wiring: Wiring) -> None:
-    from server.web import api_alerts, api_booking, api_misc, api_queue, api_setup, api_stats, pages
+    from server.web import api_alerts, api_booking, api_floor, api_misc, api_queue, api_setup, api_stats, pages
     from server.web.errors import register_error_handlers
     from server.web.input_guard import refuse_unstorable_input
     from server.web.printing import PrintJobs
     from server.web.speech import Announcer
 
     register_error_handlers(app)
+    app.before_request(api_floor.allow_image_upload)  # before anything looks at the body's size
     app.before_request(refuse_unstorable_input)
     # Redis away: limits are counted in this process meanwhile (logged), not every public route a 500
     limiter = Limiter(
@@ -177,7 +179,8 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
         in_memory_fallback_enabled=True,
     )
     app.extensions["limiter"] = limiter
-    for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, api_stats.bp, api_alerts.bp, pages.bp):
+    blueprints = (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, api_stats.bp, api_alerts.bp, api_floor.bp)
+    for bp in (*blueprints, pages.bp):
         app.register_blueprint(bp)
     _limit_public_routes(app, limiter)
     speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"
@@ -197,6 +200,7 @@ def _limit_public_routes(app: APIFlask, limiter: Limiter) -> None:
         ("queue.get_ticket", "120/minute", _holds_valid_token),
         ("misc.announcement_audio", "240/minute", _holds_valid_token),
         ("misc.prompt_audio", "240/minute", _holds_valid_token),
+        ("floor.get_media", "240/minute", _holds_valid_token),
     ):
         wrapped = limiter.limit(rule, exempt_when=exempt)(app.view_functions[endpoint])
         app.view_functions[endpoint] = wrapped  # type: ignore[assignment]

@@ -42,6 +42,7 @@ class ErrorDetail(Schema):
     code = String(metadata={"example": "ticket_not_waiting"})
     message = String()
     field = String(allow_none=True)
+    params = Dict(metadata={"description": "values for a client's own wording, e.g. too_early: opens_at"})
 
 
 class ErrorOut(Schema):
@@ -94,6 +95,7 @@ class BranchOut(Schema):
     opening_hours = Dict()
     settings = Dict()
     open_now = Boolean()
+    next_opening = String(allow_none=True, metadata={"description": "when closed: the next opening, local time"})
 
 
 class ClassRuleIn(Schema):
@@ -209,6 +211,10 @@ class PairOut(Schema):
 class TicketIn(Schema):
     service_id = Id(required=True)
     customer_class = String(load_default="regular", validate=OneOf(["regular", "vip", "priority"]))
+    eligibility_number = String(
+        validate=Length(1, 40),
+        metadata={"description": "a kiosk's VIP/green-channel ticket where the branch checks a listed phone or card"},
+    )
     language = String(load_default="zh", validate=OneOf(["zh", "en"]))
 
 
