@@ -13,7 +13,9 @@ The layout decides words and emphasis only; the printer adapter decides bytes. A
      "languages": ["zh", "en"]}
 
 ``languages`` is optional (default: both, the ticket's ``language`` first, else zh first);
-every name is ``{"zh", "en"}``.
+the footer is printed in every language whatever the list. Every name is ``{"zh", "en"}``.
+A ticket whose ``customer_class`` is not ``regular`` (the green channel, VIP, an appointment)
+says so under its number.
 """
 
 from __future__ import annotations
@@ -65,6 +67,13 @@ _LABELS: dict[str, dict[str, str]] = {
     "footer": {"zh": "请留意叫号，过号请与工作人员联系", "en": "Please listen for your number"},
 }
 
+# The class a ticket is served in, printed under the number when it is not a regular one.
+CLASS_NAMES: dict[str, dict[str, str]] = {
+    "priority": {"zh": "绿色通道", "en": "Green channel"},
+    "vip": {"zh": "贵宾", "en": "VIP"},
+    "appointment": {"zh": "预约", "en": "Appointment"},
+}
+
 
 def job_languages(job: Mapping[str, Any]) -> tuple[str, ...]:
     """The languages to print, in order; unknown codes are dropped, none left means both.
@@ -87,6 +96,8 @@ def ticket_layout(job: Mapping[str, Any], *, base_url: str | None = None) -> lis
     blocks.append(Rule())
     blocks += _labelled("your_number", languages)
     blocks.append(TextLine(ticket["number"], size="huge", bold=True))
+    if names := CLASS_NAMES.get(ticket.get("customer_class", "")):
+        blocks.append(TextLine(" / ".join(names[code] for code in languages), size="large", bold=True))
     blocks += _names(job.get("service", {}).get("name"), languages, size="large")
     blocks.append(Rule())
     blocks += _details(ticket, job.get("branch", {}).get("timezone"), languages)
@@ -95,7 +106,8 @@ def ticket_layout(job: Mapping[str, Any], *, base_url: str | None = None) -> lis
         blocks.append(QrCode(urljoin(base_url, track_url) if base_url else track_url))
         blocks += _labelled("scan", languages)
     blocks.append(Rule())
-    blocks += _labelled("footer", languages)
+    # Whoever holds the paper, and whoever helps them, reads the footer: always every language.
+    blocks += _labelled("footer", (*languages, *(code for code in LANGUAGES if code not in languages)))
     return blocks
 
 

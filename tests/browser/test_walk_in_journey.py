@@ -68,6 +68,8 @@ def test_a_ticket_taken_at_the_kiosk_is_printed_called_announced_and_followed_on
     screenshot(kiosk, "kiosk-ticket-en")
     kiosk.click("#t-done")
     kiosk.wait_for_selector("#start:not([hidden])")
+    assert kiosk.evaluate("document.documentElement.lang") == "zh-CN"  # the next customer starts afresh
+    switch_language(kiosk, "en")
     screenshot(kiosk, "kiosk-en")
 
     printed = wait_for(lambda: printer_file.exists() and number.encode() in printer_file.read_bytes() and printer_file)

@@ -27,9 +27,11 @@ def test_unknown_time_zone_prints_the_time_as_sent():
     assert local_time("2024-05-01T01:30:00+00:00", "Mars/Olympus") == "2024-05-01 01:30"
 
 
-def test_english_only_ticket_has_no_chinese(job):
+def test_english_only_ticket_has_no_chinese_but_in_its_footer(job):
     job["languages"] = ["en"]
-    assert all(line.isascii() for line in texts(ticket_layout(job)))
+    lines = texts(ticket_layout(job))
+    assert lines[-2:] == ["Please listen for your number", "请留意叫号，过号请与工作人员联系"]
+    assert all(line.isascii() for line in lines[:-1])
 
 
 def test_unknown_language_codes_fall_back_to_both(job):
@@ -75,3 +77,26 @@ def test_appointment_code_is_printed_when_checked_in():
 def test_without_a_language_list_the_customers_language_prints_first():
     lines = texts(ticket_layout(make_job(language="en")))
     assert lines.index("Your number") < lines.index("您的号码")
+
+
+def test_a_green_channel_ticket_says_so_under_its_number_and_its_footer_is_bilingual():
+    """Decoded from the ESC/POS bytes the printer gets, as a customer would read the paper."""
+    from escpos.printer import Dummy
+
+    from kiosk.printers import EscposTicketPrinter
+
+    job = make_job(customer_class="priority", language="zh")
+    job["languages"] = ["zh"]  # a branch that prints its tickets in Chinese only
+    job["ticket"]["estimated_wait"] |= {"label": {"zh": "约 4–15 分钟", "en": "4–15 min"}}
+    dummy = Dummy()
+    EscposTicketPrinter(lambda: dummy, chinese_mode="gb18030").print_ticket(ticket_layout(job))
+    paper = dummy.output.decode("gb18030", errors="replace")
+    assert paper.index("A017") < paper.index("绿色通道") < paper.index("个人业务")
+    assert "预计等候 约 4–15 分钟" in paper  # the screen's wording
+    footer = paper[paper.index("请留意叫号") :]
+    assert "Please listen for your number" in footer
+
+
+def test_regular_tickets_print_no_class_line_and_vip_prints_both_names():
+    assert not {"贵宾", "绿色通道"} & set(texts(ticket_layout(make_job(customer_class="regular"))))
+    assert "贵宾 / VIP" in texts(ticket_layout(make_job(customer_class="vip")))

@@ -131,8 +131,9 @@ export function waitRange(estimate) {
   return estimate?.label ? pick(estimate.label) : "";
 }
 
-export function clockText(date = new Date()) {
-  return date.toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+/** The time of day; in ``timeZone`` (the branch's) when given, not the screen's own setting. */
+export function clockText(date = new Date(), timeZone = undefined) {
+  return date.toLocaleTimeString(lang === "zh" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit", timeZone });
 }
 
 /** Wire a zh/en toggle button (shows the language it switches to). */
