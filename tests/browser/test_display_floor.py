@@ -187,7 +187,8 @@ def test_the_managers_image_shows_beside_the_calls_and_each_service_shows_its_fo
     )
     assert line.locator(".s-wait").inner_text() == a["estimated_wait"]["label"]["zh"]
     boxes = display.evaluate(
-        """() => ['#media', '#now', '#recent-panel', '#counters'].map((s) => document.querySelector(s).getBoundingClientRect().toJSON())"""
+        """() => ['#media', '#now', '#recent-panel', '#counters']
+            .map((s) => document.querySelector(s).getBoundingClientRect().toJSON())"""
     )
     media, *calls = boxes
     for box in calls:  # the image never covers a call
