@@ -261,3 +261,47 @@ def test_start_screen_in_english(site: Site, new_page: Any) -> None:
     switch_language(kiosk, "en")
     assert kiosk.locator("#green .green-name").inner_text() == "Green channel"
     screenshot(kiosk, "kiosk-start-en")
+
+
+def test_the_manager_keeps_the_rules_the_list_and_the_displays_images(site: Site, new_page: Any, tmp_path: Any) -> None:
+    from PIL import Image
+
+    from tests.browser.conftest import staff_login
+    from tests.support.builders import PASSWORD
+
+    page = new_page(1440, 900, timezone_id="Asia/Shanghai")
+    page.goto(f"{site.url}/manager")
+    staff_login(page, "manager-b1", PASSWORD)
+    page.wait_for_selector("#rule-vip option", state="attached")
+    page.select_option("#rule-priority", "verified")
+    page.click("#eligibility-rules button[type=submit]")
+    page.wait_for_selector("#eligibility-result.ok")
+    page.fill("#eligibility-number", "139 1111 2222")
+    page.check("#eligibility-add input[value=priority]")
+    page.fill("#eligibility-note", "行动不便")
+    page.click("#eligibility-add button[type=submit]")
+    page.wait_for_selector("#eligibility-list td.number:text('139****2222')")
+    assert "13911112222" not in page.content()  # never shown back, only masked
+    image = tmp_path / "savings.png"
+    Image.new("RGB", (1280, 720), (240, 180, 0)).save(image)
+    page.set_input_files("#media-file", str(image))
+    page.click("#media-form button[type=submit]")
+    page.wait_for_selector("#media-list img")
+    page.locator("#eligibility").scroll_into_view_if_needed()
+    screenshot(page, "manager-eligibility-zh")
+    rules = requests.get(
+        f"{site.url}/api/v1/branches/{site.branch.id}/eligibility", headers=manager(site), timeout=10
+    ).json()["rules"]
+    assert rules["priority"] == "verified"
+    kiosk = open_kiosk(site, new_page)
+    kiosk.click("#green")
+    kiosk.wait_for_selector("#verify:not([hidden])")  # the kiosk follows the new rule
+    for key in "13911112222":
+        kiosk.click(f"#verify-keys button:text-is('{key}')")
+    assert issued_class(kiosk, service(site)) == "priority"
+    set_rules(site, {"priority": "anyone"})
+    media = requests.get(f"{site.url}/api/v1/branches/{site.branch.id}/media", headers=manager(site), timeout=10).json()
+    for item in media:
+        requests.delete(
+            f"{site.url}/api/v1/branches/{site.branch.id}/media/{item['id']}", headers=manager(site), timeout=10
+        )

@@ -2,6 +2,8 @@
 import { $, BranchFeed, api, el, errorText, minutes, onLangChange, pick, show, t, waitRange } from "./common.js";
 import { connectionBadge, debounce } from "./device.js";
 import { redrawHistory, showHistory, startHistory } from "./history.js";
+import { startEligibility } from "./manager-eligibility.js";
+import { startMedia } from "./manager-media.js";
 import { loadBranches, startStaffPage } from "./staff.js";
 
 const MAX_ALERTS = 50;
@@ -20,6 +22,8 @@ async function main() {
   show($("#live"), true);
   show($("#tabs"), true);
   startHistory(state.session.token, state.branch.id);
+  startEligibility(state.session.token, state.branch.id);
+  startMedia(state.session.token, state.branch.id);
   $("#tab-live").addEventListener("click", () => switchTab("live"));
   $("#tab-history").addEventListener("click", () => switchTab("history"));
   fillNotice(state.branch.settings?.notice);
