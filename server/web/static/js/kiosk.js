@@ -180,6 +180,7 @@ function drawClosed(branch) {
 
 /** The class choices the branch offers at the kiosk; one the rule keeps for staff is not shown. */
 function drawClasses() {
+  if (ruleFor(state.customerClass) === "staff") state.customerClass = "regular"; // the rule changed meanwhile
   const cls = state.customerClass;
   document.querySelectorAll("#classes [data-class]").forEach((button) => {
     button.setAttribute("aria-checked", String(button.dataset.class === cls));
