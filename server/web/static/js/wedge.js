@@ -1,7 +1,7 @@
 // A USB barcode or card reader types like a keyboard ("keyboard wedge"): a burst of characters
 // far faster than a person types, ended by Enter. Only such bursts are taken.
 
-const MAX_GAP_MS = 60;
+const MAX_GAP_MS = 150; // a reader types a character every few ms; a person, every few hundred
 const MIN_LENGTH = 6;
 
 /** Calls ``onRead(text)`` for each burst while ``active()`` is true. */
