@@ -186,6 +186,7 @@ function drawClasses() {
     button.setAttribute("aria-checked", String(button.dataset.class === cls));
     show(button, ruleFor(button.dataset.class) !== "staff");
   });
+  show($("#classes"), ruleFor("vip") !== "staff"); // "regular" alone is no choice
   const green = $("#green");
   show(green, ruleFor("priority") !== "staff");
   green.setAttribute("aria-pressed", String(cls === "priority"));
