@@ -14,6 +14,8 @@ rendered per language, so this package knows no language of its own::
                         "scan": "...", "footer": "..."}, "en": {...}}}
 
 Labels a ticket has no use for (no appointment, no estimate) are absent.
+A ticket whose class is not ``regular`` (the green channel, VIP, an appointment) says so
+under its number (the ``class`` label). The footer is printed in every language of the job.
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ def ticket_layout(job: Mapping[str, Any], *, base_url: str | None = None) -> lis
     blocks.append(Rule())
     blocks += _labelled(job, "your_number", languages)
     blocks.append(TextLine(ticket["number"], size="huge", bold=True))
+    if class_names := _texts(job, "class", languages):
+        blocks.append(TextLine(" / ".join(class_names), size="large", bold=True))
     blocks += _names(job.get("service", {}).get("name"), languages, size="large")
     blocks.append(Rule())
     blocks += _details(job, languages)
@@ -93,10 +97,14 @@ def _names(
     return [TextLine(text, size=size, bold=bold) for text in dict.fromkeys(texts)]
 
 
-def _labelled(job: Mapping[str, Any], key: str, languages: Sequence[str]) -> list[Block]:
+def _texts(job: Mapping[str, Any], key: str, languages: Sequence[str]) -> list[str]:
+    """The label in each language, each different text once."""
     labels = job.get("labels") or {}
-    texts = [labels[code][key] for code in languages if labels.get(code, {}).get(key)]
-    return [TextLine(text) for text in dict.fromkeys(texts)]
+    return list(dict.fromkeys(labels[code][key] for code in languages if labels.get(code, {}).get(key)))
+
+
+def _labelled(job: Mapping[str, Any], key: str, languages: Sequence[str]) -> list[Block]:
+    return [TextLine(text) for text in _texts(job, key, languages)]
 
 
 def _left(block: Block) -> Block:

@@ -44,7 +44,7 @@ def decide(status: AppointmentStatus, start: datetime, now: datetime, rules: Boo
     if now < opens:
         local = opens.astimezone(ZoneInfo(timezone))
         when = local.strftime("%H:%M") if local.date() == now.astimezone(local.tzinfo).date() else local.isoformat()
-        raise Conflict("too_early", f"check-in opens at {when}", "code")
+        raise Conflict("too_early", f"check-in opens at {when}", "code", {"opens_at": local.isoformat()})
     if now <= start + timedelta(seconds=rules.late_s):
         return CheckIn(Outcome.APPOINTMENT, start, ON_TIME)
     if status is AppointmentStatus.BOOKED and now <= start + timedelta(seconds=rules.grace_s):

@@ -8,11 +8,15 @@ class DomainError(Exception):
 
     kind = "invalid"
 
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, field: str | None = None, params: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        # values a client puts into its own wording of the error (times as ISO 8601 with offset)
+        self.params = params
 
 
 class InvalidInput(DomainError):

@@ -61,6 +61,7 @@ class Device:
     branch_id: int
     kind: str
     name: str
+    counter_id: int | None = None
     revoked: bool = False
     status: dict[str, Any] = field(default_factory=dict)
     last_seen_at: datetime | None = None

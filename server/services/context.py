@@ -31,6 +31,9 @@ class Deps:
     offload: Callable[..., Any] = _inline
     # each branch's wait forecast, kept per process (server.services.forecasting.BranchForecasts)
     forecasts: BranchForecasts = field(default_factory=BranchForecasts)
+    # keys digests of personal numbers (the VIP/green-channel list): a stolen table cannot be
+    # reversed by trying every phone number without it
+    secret_key: str = ""
 
     def commit_and_publish(self, uow: UnitOfWork) -> None:
         """Called after a write block closed cleanly."""

@@ -20,7 +20,10 @@ from server.services.views import branch_view, counter_view, counters_now, iso, 
 
 MANAGERS = ("admin", "manager")
 ROLES = ("admin", "manager", "teller")
-DEVICE_KINDS = ("kiosk", "display")
+DEVICE_KINDS = ("kiosk", "display", "window", "rating")
+# a window screen or a rating pad belongs to one counter
+COUNTER_DEVICE_KINDS = ("window", "rating")
+SCREENS = ("kiosk", "display", *COUNTER_DEVICE_KINDS)
 
 
 def _check_timezone(name: str) -> str:
@@ -94,7 +97,7 @@ def update_branch(deps: Deps, principal: Principal | None, branch_id: int, data:
 
 
 def list_branches(deps: Deps, principal: Principal | None) -> list[dict[str, Any]]:
-    who = require(principal, (*ROLES, "kiosk", "display"))
+    who = require(principal, (*ROLES, *SCREENS))
     now = deps.clock()
     with deps.store.read() as uow:
         branches = uow.branches.all(None if who.role == "admin" else who.branch_ids)
@@ -102,7 +105,7 @@ def list_branches(deps: Deps, principal: Principal | None) -> list[dict[str, Any
 
 
 def get_branch(deps: Deps, principal: Principal | None, branch_id: int) -> dict[str, Any]:
-    require(principal, (*ROLES, "kiosk", "display"), branch_id)
+    require(principal, (*ROLES, *SCREENS), branch_id)
     with deps.store.read() as uow:
         return branch_view(found(uow.branches.get(branch_id), "branch"), deps.clock())
 
@@ -373,6 +376,7 @@ def _device_view(device: Any, branch: Any, now: Any) -> dict[str, Any]:
         "branch_id": device.branch_id,
         "kind": device.kind,
         "name": device.name,
+        "counter_id": device.counter_id,
         "revoked": device.revoked,
         "status": device.status,
         "online": seen is not None and (now - seen).total_seconds() <= heartbeat,
@@ -383,16 +387,37 @@ def _device_view(device: Any, branch: Any, now: Any) -> dict[str, Any]:
 def create_device(deps: Deps, principal: Principal | None, branch_id: int, data: dict[str, Any]) -> dict[str, Any]:
     require(principal, MANAGERS, branch_id)
     if data["kind"] not in DEVICE_KINDS:
-        raise InvalidInput("invalid_device_kind", "kind must be kiosk or display", "kind")
+        raise InvalidInput("invalid_device_kind", "kind must be kiosk, display, window or rating", "kind")
+    counter_id = data.get("counter_id")
+    if (data["kind"] in COUNTER_DEVICE_KINDS) != (counter_id is not None):
+        raise InvalidInput(
+            "invalid_counter_id", "window and rating devices need a counter_id; others take none", "counter_id"
+        )
     now = deps.clock()
     with deps.store.write() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
+        if counter_id is not None and getattr(uow.counters.get(counter_id), "branch_id", None) != branch_id:
+            raise NotFound("counter_not_found", "no such counter in this branch", "counter_id")
         device = uow.devices.add(
-            {"branch_id": branch_id, "kind": data["kind"], "name": data["name"], "created_at": now, "status": {}}
+            {
+                "branch_id": branch_id,
+                "kind": data["kind"],
+                "name": data["name"],
+                "counter_id": counter_id,
+                "created_at": now,
+                "status": {},
+            }
         )
         token = new_token(uow, now, device_id=device.id)
         pair_url = f"/{device.kind}?device={pairing_token(uow, now, device.id)}"
     return _device_view(device, branch, now) | {"token": token, "pair_url": pair_url}
+
+
+def device_counter(deps: Deps, principal: Principal) -> int | None:
+    """The counter a window screen or rating pad belongs to."""
+    with deps.store.read() as uow:
+        device = uow.devices.get(principal.id)
+    return device.counter_id if device else None
 
 
 def revoke_device(deps: Deps, principal: Principal | None, branch_id: int, device_id: int) -> None:

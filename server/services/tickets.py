@@ -17,6 +17,7 @@ from server.domain.numbering import business_date, format_number
 from server.domain.records import Branch, Principal, Ticket
 from server.domain.secret_match import same_secret
 from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found, require
+from server.services.eligibility import check_issue
 from server.services.forecasting import ISSUE_MAX_AGE_S
 from server.services.ports import UnitOfWork
 from server.services.views import brief, call_view, forecast_fields, ticket_view
@@ -31,16 +32,19 @@ def issue_ticket(
     language: str = DEFAULT,
     *,
     appointment: dict[str, Any] | None = None,
+    eligibility_number: str | None = None,
 ) -> dict[str, Any]:
     """A new waiting ticket with the next number of its service for the branch's business day.
 
-    ``appointment`` (check-in only) carries ``code`` and ``anchor_at`` (the slot start).
+    ``appointment`` (check-in only) carries ``code`` and ``anchor_at`` (the slot start);
+    ``eligibility_number`` the phone or card number a kiosk read for a class the branch checks.
     """
     require(principal, (*STAFF_ROLES, "kiosk"), branch_id)
     cls = _walk_in_class(customer_class) if appointment is None else CustomerClass.APPOINTMENT
     check_language(language)
     with deps.store.write() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
+        check_issue(deps, uow, branch, principal, cls.value, eligibility_number)
         now = changed_at(deps, uow, branch_id)
         service = uow.services.get(service_id)
         if service is None or service.branch_id != branch_id:

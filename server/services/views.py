@@ -10,6 +10,7 @@ from server.domain.announcement import branch_languages
 from server.domain.classes import CounterStatus, TicketStatus
 from server.domain.forecast import Forecast, WaitForecast
 from server.domain.hours import dump_opening_hours, is_open
+from server.domain.opening import next_opening
 from server.domain.policy import ahead_thresholds
 from server.domain.records import Branch, Counter, Service, Ticket
 from server.domain.wait_label import estimate_body, wait_text
@@ -43,7 +44,11 @@ def branch_view(branch: Branch, now: datetime | None = None) -> dict[str, Any]:
         "languages": {kind: list(branch_languages(branch.settings, kind)) for kind in ("screen", "voice")},
     }
     if now is not None:
-        view["open_now"] = is_open(branch.opening_hours, now.astimezone(ZoneInfo(branch.timezone)))
+        local = now.astimezone(ZoneInfo(branch.timezone))
+        view["open_now"] = is_open(branch.opening_hours, local)
+        if not view["open_now"]:
+            opening = next_opening(branch.opening_hours, local)
+            view["next_opening"] = opening.isoformat() if opening else None
     return view
 
 

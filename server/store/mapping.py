@@ -56,6 +56,7 @@ def device(row: Any) -> Device:
         branch_id=row.branch_id,
         kind=row.kind,
         name=row.name,
+        counter_id=row.counter_id,
         revoked=bool(row.revoked),
         status=dict(row.status or {}),
         last_seen_at=aware(row.last_seen_at),

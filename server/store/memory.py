@@ -465,6 +465,14 @@ class MemoryUnitOfWork:
     def notifications(self) -> ports.NotificationsRepository:
         _not_kept("notifications")
 
+    @property
+    def eligibility(self) -> ports.EligibilityRepository:
+        _not_kept("eligibility lists")
+
+    @property
+    def media(self) -> ports.MediaRepository:
+        _not_kept("media")
+
 
 class MemoryStore:
     def __init__(self) -> None:

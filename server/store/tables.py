@@ -86,6 +86,8 @@ class DeviceRow(SQLModel, table=True):
     branch_id: int = Field(foreign_key="branch.id", index=True)
     kind: str = Field(max_length=16)
     name: str = Field(max_length=120)
+    # the counter a window screen or rating pad belongs to (None for kiosks and displays)
+    counter_id: int | None = Field(default=None, foreign_key="counter.id")
     revoked: bool = Field(default=False)
     status: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime | None = utc_column()

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from server.store import repositories as r
 from server.store import repositories_alerts as ra
 from server.store import repositories_booking as rb
+from server.store import repositories_floor as rf
 from server.store.faults import StoreFault, StoreHealth, translated
 from server.store.repositories_login import LoginFailures
 from server.store.stats import TicketStats
@@ -40,6 +41,7 @@ class UnitOfWork:
         self.appointments, self.slots = rb.Appointments(conn), rb.Slots(conn)
         self.booking_settings, self.closures = rb.BookingSettings(conn), rb.Closures(conn)
         self.notifications = rb.Notifications(conn)
+        self.eligibility, self.media = rf.Eligibility(conn), rf.Media(conn)
         self.stats = TicketStats(conn)  # read-only
         # branch ids that got new events: pushed to clients after commit
         self.touched: set[int] = set()

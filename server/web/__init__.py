@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         token_ttl_seconds=settings.token_ttl_seconds,
         offload=offload,
         forecasts=BranchForecasts(offload=offload),
+        secret_key=settings.secret_key,
     )
     wiring = Wiring(deps=deps, settings=settings, socketio=socketio, relay=relay, websockets=channels)
     app.extensions["branchq"] = wiring
@@ -163,6 +164,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
     from server.web import (
         api_alerts,
         api_booking,
+        api_floor,
         api_languages,
         api_misc,
         api_queue,
@@ -176,6 +178,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
     from server.web.speech import Announcer
 
     register_error_handlers(app)
+    app.before_request(api_floor.allow_image_upload)  # before anything looks at the body's size
     app.before_request(refuse_unstorable_input)
     # Redis away: limits are counted in this process meanwhile (logged), not every public route a 500
     limiter = Limiter(
@@ -186,7 +189,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
         in_memory_fallback_enabled=True,
     )
     app.extensions["limiter"] = limiter
-    blueprints = (api_setup, api_queue, api_misc, api_booking, api_stats, api_alerts, api_languages, pages)
+    blueprints = (api_setup, api_queue, api_misc, api_booking, api_stats, api_alerts, api_languages, api_floor, pages)
     for bp in (module.bp for module in blueprints):
         app.register_blueprint(bp)
     _limit_public_routes(app, limiter)
@@ -207,6 +210,7 @@ def _limit_public_routes(app: APIFlask, limiter: Limiter) -> None:
         ("queue.get_ticket", "120/minute", _holds_valid_token),
         ("misc.announcement_audio", "240/minute", _holds_valid_token),
         ("misc.prompt_audio", "240/minute", _holds_valid_token),
+        ("floor.get_media", "240/minute", _holds_valid_token),
     ):
         wrapped = limiter.limit(rule, exempt_when=exempt)(app.view_functions[endpoint])
         app.view_functions[endpoint] = wrapped  # type: ignore[assignment]

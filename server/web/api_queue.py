@@ -22,7 +22,13 @@ SECURED: dict[str, Any] = {"security": "BearerAuth"}
 def issue_ticket(branch_id: int, body: dict[str, Any]) -> Any:
     principal = current_principal()
     ticket = tickets.issue_ticket(
-        deps(), principal, branch_id, body["service_id"], body["customer_class"], body["language"]
+        deps(),
+        principal,
+        branch_id,
+        body["service_id"],
+        body["customer_class"],
+        body["language"],
+        eligibility_number=body.get("eligibility_number"),
     )
     wiring().print_jobs.at_kiosk(principal, ticket)
     return ticket

@@ -39,13 +39,14 @@ def logout() -> Any:
 
 
 @bp.get("/auth/me")
-@bp.output(s.UserBrief)
+@bp.output(s.MeOut)
 @bp.doc(tags=["Auth"], **SECURED)
 def me() -> Any:
     from server.web.security import required_principal
 
     p = required_principal()
-    return {"id": p.id, "username": p.name, "role": p.role, "branch_ids": list(p.branch_ids)}
+    counter_id = setup.device_counter(deps(), p) if p.kind == "device" else None
+    return {"id": p.id, "username": p.name, "role": p.role, "branch_ids": list(p.branch_ids), "counter_id": counter_id}
 
 
 @bp.post("/branches")

@@ -45,8 +45,13 @@ def store_fault_body(fault: StoreFault) -> tuple[dict[str, Any], int]:
     return error_body(code, message, None), retry_after
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "field": field}}
+def error_body(
+    code: str, message: str, field: str | None = None, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message, "field": field}
+    if params:
+        body["params"] = params
+    return {"error": body}
 
 
 LOCATIONS = ("json", "query", "path", "form", "headers")
@@ -86,7 +91,7 @@ def register_error_handlers(app: APIFlask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> tuple[dict[str, Any], int]:
-        return error_body(error.code, error.message, error.field), STATUS[error.kind]
+        return error_body(error.code, error.message, error.field, error.params), STATUS[error.kind]
 
     @app.errorhandler(StoreFault)
     def _store_fault(fault: StoreFault) -> tuple[dict[str, Any], int, dict[str, str]]:

@@ -56,6 +56,7 @@ class ErrorDetail(Schema):
     code = String(metadata={"example": "ticket_not_waiting"})
     message = String()
     field = String(allow_none=True)
+    params = Dict(metadata={"description": "values for a client's own wording, e.g. too_early: opens_at"})
 
 
 class ErrorOut(Schema):
@@ -72,6 +73,10 @@ class UserBrief(Schema):
     username = String()
     role = String()
     branch_ids = List(Integer())
+
+
+class MeOut(UserBrief):
+    counter_id = Integer(allow_none=True, metadata={"description": "a window or rating device: its counter"})
 
 
 class LoginOut(Schema):
@@ -113,6 +118,7 @@ class BranchOut(Schema):
         metadata={"description": '{"screen": [codes], "voice": [codes]}: what screens alternate, what the voice says'}
     )
     open_now = Boolean()
+    next_opening = String(allow_none=True, metadata={"description": "when closed: the next opening, local time"})
 
 
 class ClassRuleIn(Schema):
@@ -223,8 +229,9 @@ class UserOut(UserBrief):
 
 
 class DeviceIn(Schema):
-    kind = String(required=True, validate=OneOf(["kiosk", "display"]))
+    kind = String(required=True, validate=OneOf(["kiosk", "display", "window", "rating"]))
     name = String(required=True, validate=Length(1, 120))
+    counter_id = Id(metadata={"description": "window and rating devices: the counter they belong to"})
 
 
 class DeviceOut(Schema):
@@ -232,6 +239,7 @@ class DeviceOut(Schema):
     branch_id = Integer()
     kind = String()
     name = String()
+    counter_id = Integer(allow_none=True)
     revoked = Boolean()
     status = Dict()
     online = Boolean(metadata={"description": "heard from within the branch's heartbeat (default 60 s)"})
@@ -249,6 +257,10 @@ class PairOut(Schema):
 class TicketIn(Schema):
     service_id = Id(required=True)
     customer_class = String(load_default="regular", validate=OneOf(["regular", "vip", "priority"]))
+    eligibility_number = String(
+        validate=Length(1, 40),
+        metadata={"description": "a kiosk's VIP/green-channel ticket where the branch checks a listed phone or card"},
+    )
     language = Language()
 
 

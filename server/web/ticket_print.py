@@ -26,6 +26,8 @@ def ticket_labels(ticket: Mapping[str, Any], timezone: str, code: str) -> dict[s
     """Every line of the ticket's text in ``code``; lines that do not apply are left out."""
     labels = {"your_number": say("ticket.your_number", code), "scan": say("ticket.scan", code)}
     labels["footer"] = say("ticket.footer", code)
+    if ticket.get("customer_class") in ("priority", "vip", "appointment"):
+        labels["class"] = say(f"ticket.class_{ticket['customer_class']}", code)
     if ticket.get("issued_at"):
         labels["issued"] = say("ticket.issued", code, time=local_time(ticket["issued_at"], timezone))
     ahead = ticket.get("people_ahead")

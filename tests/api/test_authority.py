@@ -227,6 +227,25 @@ def routes_of_branch(b: BranchFixture, ids: dict[str, int]) -> list[tuple[str, s
             None,
             403,
         ),
+        ("GET", "/api/v1/branches/{branch_id}/eligibility", f"{br}/eligibility", None, 403),
+        ("PUT", "/api/v1/branches/{branch_id}/eligibility/rules", f"{br}/eligibility/rules", {"vip": "anyone"}, 403),
+        (
+            "POST",
+            "/api/v1/branches/{branch_id}/eligibility/entries",
+            f"{br}/eligibility/entries",
+            {"number": "13812345678", "classes": ["vip"]},
+            403,
+        ),
+        (
+            "DELETE",
+            "/api/v1/branches/{branch_id}/eligibility/entries/{entry_id}",
+            f"{br}/eligibility/entries/1",
+            None,
+            403,
+        ),
+        ("POST", "/api/v1/branches/{branch_id}/media", f"{br}/media", None, 403),
+        ("GET", "/api/v1/branches/{branch_id}/media", f"{br}/media", None, 403),
+        ("DELETE", "/api/v1/branches/{branch_id}/media/{media_id}", f"{br}/media/1", None, 403),
     ]
 
 

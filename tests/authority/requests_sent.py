@@ -95,6 +95,15 @@ REQUESTS: dict[str, tuple[dict[str, Any], Any]] = {
     "POST /api/v1/branches/{branch_id}/notifications/{notification_id}/retry": ({}, None),
     "GET /api/v1/branches/{branch_id}/stats": ({"from": "2026-11-01", "to": "2026-11-30"}, None),
     "GET /api/v1/branches/{branch_id}/stats.csv": ({"from": "2026-11-01", "to": "2026-11-30"}, None),
+    "GET /api/v1/branches/{branch_id}/eligibility": ({}, None),
+    "PUT /api/v1/branches/{branch_id}/eligibility/rules": ({}, {"vip": "verified"}),
+    "POST /api/v1/branches/{branch_id}/eligibility/entries": ({}, {"number": "13812345678", "classes": ["vip"]}),
+    "DELETE /api/v1/branches/{branch_id}/eligibility/entries/{entry_id}": ({}, None),
+    # the body is an image's bytes; this one is none (the allowed get as far as checking it)
+    "POST /api/v1/branches/{branch_id}/media": ({}, None),
+    "GET /api/v1/branches/{branch_id}/media": ({}, None),
+    "DELETE /api/v1/branches/{branch_id}/media/{media_id}": ({}, None),
+    "GET /api/v1/media/{name}": ({}, None),
 }
 
 

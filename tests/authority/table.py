@@ -87,6 +87,14 @@ HTTP: dict[str, str] = {
     ),
     "GET /api/v1/branches/{branch_id}/stats": "200 200 403 403 403 403 403 401 401 401",
     "GET /api/v1/branches/{branch_id}/stats.csv": "200 200 403 403 403 403 403 401 401 401",
+    "GET /api/v1/branches/{branch_id}/eligibility": "200 200 403 403 403 403 403 401 401 401",
+    "PUT /api/v1/branches/{branch_id}/eligibility/rules": "200 200 403 403 403 403 403 401 401 401",
+    "POST /api/v1/branches/{branch_id}/eligibility/entries": "201 201 403 403 403 403 403 401 401 401",
+    "DELETE /api/v1/branches/{branch_id}/eligibility/entries/{entry_id}": "404 404 403 403 403 403 403 401 401 401",
+    "POST /api/v1/branches/{branch_id}/media": "422 422 403 403 403 403 403 401 401 401",
+    "GET /api/v1/branches/{branch_id}/media": "200 200 403 403 403 403 200 401 401 401",
+    "DELETE /api/v1/branches/{branch_id}/media/{media_id}": "404 404 403 403 403 403 403 401 401 401",
+    "GET /api/v1/media/{name}": "404 404 404 404 404 404 404 404 404 404",
 }
 
 # Cells a change in flight still answers differently: strict, so they flip to passing when it lands.

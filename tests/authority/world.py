@@ -111,6 +111,9 @@ def build_world(deps: Any) -> World:
         "day": "2026-12-25",
         "notification_id": 1,
         "alert_id": 999999,  # none raised: the allowed get as far as looking it up
+        "entry_id": 999999,
+        "media_id": 999999,
+        "name": "0" * 32 + ".png",
     }
     return World(here, other, tokens, ids)
 

@@ -138,6 +138,14 @@ def switch_language(page: Any, lang: str) -> None:
     wait_until(page, f"document.documentElement.lang === '{expected}'")
 
 
+def tv_language(page: Any, lang: str) -> None:
+    """A TV has no language button (the branch sets what it shows): set the screen's own choice and reload."""
+    kind = page.evaluate("location.pathname.slice(1)")
+    page.evaluate(f"localStorage.setItem('branchq.lang.{kind}', '{lang}')")
+    page.reload()
+    wait_until(page, f"document.documentElement.lang === '{'zh-CN' if lang == 'zh' else 'en'}'")
+
+
 def staff_login(page: Any, username: str, password: str) -> None:
     page.fill("#username", username)
     page.fill("#password", password)

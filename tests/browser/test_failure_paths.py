@@ -141,7 +141,8 @@ def test_a_display_resyncs_after_a_server_restart_and_announces_no_call_twice(si
     assert announced(display) == [first, second]
 
     display.reload()  # a reload keeps the tab's memory of what was announced
-    display.wait_for_selector(f"#now-number:text('{second}')")
+    display.wait_for_selector(f"#recent td.number:text('{second}')")  # served: no longer "now calling"
+    assert display.locator("#now-idle").is_visible() and display.locator("#now-number").is_hidden()
     display.wait_for_timeout(1500)
     assert display.evaluate("window.branchq.voice.played.length") == 0
 

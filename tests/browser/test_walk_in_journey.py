@@ -16,7 +16,7 @@ import requests
 from kiosk.agent import KioskAgent
 from kiosk.printers import EscposTicketPrinter
 from server.settings import Settings
-from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language, wait_until
+from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language, tv_language, wait_until
 from tests.devices.support import wait_for
 from tests.support.builders import PASSWORD
 
@@ -68,6 +68,8 @@ def test_a_ticket_taken_at_the_kiosk_is_printed_called_announced_and_followed_on
     screenshot(kiosk, "kiosk-ticket-en")
     kiosk.click("#t-done")
     kiosk.wait_for_selector("#start:not([hidden])")
+    assert kiosk.evaluate("document.documentElement.lang") == "zh-CN"  # the next customer starts afresh
+    switch_language(kiosk, "en")
     screenshot(kiosk, "kiosk-en")
 
     printed = wait_for(lambda: printer_file.exists() and number.encode() in printer_file.read_bytes() and printer_file)
@@ -102,9 +104,11 @@ def test_a_ticket_taken_at_the_kiosk_is_printed_called_announced_and_followed_on
     phone.wait_for_selector("#banner-called:text('Please go to counter 1')")
     screenshot(phone, "track-en")
 
-    for page, name in ((display, "display"), (counter, "counter")):
-        switch_language(page, "en")
-        screenshot(page, f"{name}-en")
+    tv_language(display, "en")
+    display.wait_for_selector(f"#now-number:text('{number}')")  # still waiting for its customer
+    screenshot(display, "display-en")
+    switch_language(counter, "en")
+    screenshot(counter, "counter-en")
 
 
 def test_the_manager_sees_the_branch_live_and_sets_the_display_notice(site: Site, new_page: Any) -> None:
@@ -125,7 +129,7 @@ def test_the_manager_sees_the_branch_live_and_sets_the_display_notice(site: Site
 
     display.wait_for_selector("#notice-text:text('今天 16:00 后暂停对公业务')", timeout=3000)  # the event, not a poll
     screenshot(display, "display-portrait-zh")
-    switch_language(display, "en")
+    tv_language(display, "en")
     display.wait_for_selector("#notice-text:text('Business banking closes at 16:00 today')")
     screenshot(display, "display-portrait-en")
 

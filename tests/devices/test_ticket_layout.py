@@ -78,3 +78,24 @@ def test_a_cantonese_ticket_prints_in_traditional_characters_first():
     assert "前面仲有 3 人" in lines and "預計等候 約 4–15 分鐘" in lines
     # a name nobody gave in Cantonese falls back to English, and is printed once
     assert lines[:2] == ["Zhongshan Road", "中山路支行"]
+
+
+def test_a_green_channel_ticket_says_so_under_its_number_and_its_footer_is_bilingual():
+    """Decoded from the ESC/POS bytes the printer gets, as a customer would read the paper."""
+    from escpos.printer import Dummy
+
+    from kiosk.printers import EscposTicketPrinter
+
+    job = make_job(customer_class="priority", language="zh")
+    dummy = Dummy()
+    EscposTicketPrinter(lambda: dummy, chinese_mode="gb18030").print_ticket(ticket_layout(job))
+    paper = dummy.output.decode("gb18030", errors="replace")
+    assert paper.index("A017") < paper.index("绿色通道") < paper.index("个人业务")
+    assert "预计等候 约 4–15 分钟" in paper  # the screen's wording
+    footer = paper[paper.index("请留意叫号") :]
+    assert "Please listen for your number" in footer
+
+
+def test_regular_tickets_print_no_class_line_and_vip_prints_both_names():
+    assert not {"贵宾", "绿色通道"} & set(texts(ticket_layout(make_job(customer_class="regular"))))
+    assert "贵宾 / VIP" in texts(ticket_layout(make_job(customer_class="vip")))

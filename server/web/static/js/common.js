@@ -29,6 +29,12 @@ export function langTag(code = lang) {
   return languages.find((l) => l.code === code)?.tag || code;
 }
 
+/** The language of a screen's second line: the branch's next screen language after the page's own. */
+export function otherLanguage(branch, language = lang) {
+  const screen = branch?.languages?.screen || languages.map((l) => l.code);
+  return screen.find((code) => code !== language) || (language === "en" ? "zh" : "en");
+}
+
 export function onLangChange(listener) {
   langListeners.push(listener);
 }
@@ -158,8 +164,9 @@ export function waitLabel(p10, p90, now = false, language = lang) {
   return low === high ? t("wait.about", { min: high }, language) : t("wait.range", { low, high }, language);
 }
 
-export function clockText(date = new Date()) {
-  return date.toLocaleTimeString(langTag(), { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+/** The time of day; in ``timeZone`` (the branch's) when given, not the screen's own setting. */
+export function clockText(date = new Date(), timeZone = undefined) {
+  return date.toLocaleTimeString(langTag(), { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
 }
 
 /**

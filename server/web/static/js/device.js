@@ -8,8 +8,9 @@ import {
 export async function startDevicePage(kind) {
   const langKey = `branchq.lang.${kind}`;
   await loadI18n(langKey);
-  langToggle($("#lang"), langKey);
-  tickClock($("#clock"));
+  if ($("#lang")) langToggle($("#lang"), langKey); // a TV has none: the branch sets its languages
+  const zone = { name: undefined };
+  const drawClock = tickClock($("#clock"), () => zone.name);
   const token = await deviceToken(kind);
   const context = token ? await deviceContext(token).catch(() => null) : null;
   if (!context) {
@@ -18,6 +19,8 @@ export async function startDevicePage(kind) {
     showPairing(kind);
     return null;
   }
+  zone.name = context.branch.timezone; // the clock shows the branch's time, wherever the screen is set
+  drawClock();
   const name = $("#branch-name");
   const drawName = () => (name.textContent = pick(context.branch.name));
   drawName();
@@ -40,10 +43,11 @@ function showPairing(kind) {
   forgetDevice(kind);
 }
 
-export function tickClock(node) {
-  const draw = () => (node.textContent = clockText());
+export function tickClock(node, timeZone = () => undefined) {
+  const draw = () => (node.textContent = clockText(new Date(), timeZone()));
   draw();
   setInterval(draw, 1000);
+  return draw;
 }
 
 /** Connection badge: hidden while online. */

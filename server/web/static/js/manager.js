@@ -4,6 +4,8 @@ import { $, BranchFeed, api, el, errorText, minutes, onLangChange, pick, show, t
 import { connectionBadge, debounce } from "./device.js";
 import { redrawHistory, showHistory, startHistory } from "./history.js";
 import { setupSection } from "./manager-setup.js";
+import { startEligibility } from "./manager-eligibility.js";
+import { startMedia } from "./manager-media.js";
 import { loadBranches, startStaffPage } from "./staff.js";
 
 // Further sections of the console, each its own module:
@@ -30,6 +32,8 @@ async function main() {
   show($("#live"), true);
   show($("#tabs"), true);
   startHistory(state.session.token, state.branch.id);
+  startEligibility(state.session.token, state.branch.id);
+  startMedia(state.session.token, state.branch.id);
   $("#tab-live").addEventListener("click", () => switchTab("live"));
   $("#tab-history").addEventListener("click", () => switchTab("history"));
   openWantedSection(ctx);

@@ -8,6 +8,8 @@ export class Voice {
    * @param {object} hooks
    * @param {(available: boolean, detail: string) => void} hooks.onSpeech whether the server could speak
    * @param {() => Promise<void>} hooks.needGesture resolves once a person allowed sound (autoplay blocked)
+   * @param {(meta: any, queued: any[]) => void} [hooks.onPlay] an announcement starts (meta as given to announce)
+   * @param {() => void} [hooks.onIdle] the last queued announcement has been played
    */
   constructor(hooks) {
     this.hooks = hooks;
@@ -16,18 +18,26 @@ export class Voice {
     this.played = []; // what was announced, for people and tests: {url, ok}
   }
 
-  announce(url) {
-    this.queue.push(url);
+  announce(url, meta = null) {
+    this.queue.push({ url, meta });
     if (!this.busy) this.next();
   }
 
+  /** What is still waiting to be announced (metas, in order). */
+  queued() {
+    return this.queue.map((item) => item.meta);
+  }
+
   async next() {
-    const url = this.queue.shift();
-    if (url === undefined) {
+    const item = this.queue.shift();
+    if (item === undefined) {
       this.busy = false;
+      this.hooks.onIdle?.();
       return;
     }
+    const { url, meta } = item;
     this.busy = true;
+    this.hooks.onPlay?.(meta, this.queued());
     let ok = false;
     try {
       ok = await this.playUrl(url);
