@@ -6,7 +6,9 @@ from datetime import date
 from typing import Any
 
 from server.domain.errors import NotFound
+from server.domain.privacy import mask_email, mask_phone
 from server.domain.records import Principal
+from server.domain.remote import SECRET_KINDS
 from server.domain.slots import BookingRules
 from server.services.booking import appointment_view, branch_and_service, rules_for
 from server.services.context import Deps, found, require
@@ -99,7 +101,12 @@ def _notice_view(row: dict[str, Any], timezone: str) -> dict[str, Any]:
         "last_error",
         "channel",
     )
-    return {k: row[k] for k in keep} | {k: iso(row[k], timezone) for k in times}
+    view = {k: row[k] for k in keep} | {k: iso(row[k], timezone) for k in times}
+    # staff see who a message went to, masked, and never a one-time code
+    view |= {"phone": mask_phone(row["phone"]), "email": mask_email(row["email"])}
+    if row["kind"] in SECRET_KINDS:
+        view["body"] = "******"
+    return view
 
 
 def list_notifications(

@@ -16,6 +16,7 @@ from server.domain.appointments import Appointment
 from server.domain.notices import MAX_ATTEMPTS, NoticeKind, NoticeStatus, notice_text, retry_delay
 from server.domain.records import Branch, Service
 from server.services.context import Deps
+from server.services.webhooks import queue_appointment_event
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ def enqueue(
             "created_at": now,
         }
     )
+    if queued:
+        queue_appointment_event(uow, kind.value, appointment, branch, now)
     return queued
 
 
