@@ -21,11 +21,11 @@ def client_address() -> str:
     return request.remote_addr or ""
 
 
-@bp.get("/join/<code>")
+@bp.get("/join/<branch_code>")
 @bp.output(s.JoinBranchOut)
 @bp.doc(summary="A branch by its code, for the door poster's page: open now?, services (public)")
-def join_branch(code: str) -> Any:
-    return remote_join.join_branch(deps(), code)
+def join_branch(branch_code: str) -> Any:
+    return remote_join.join_branch(deps(), branch_code)
 
 
 @bp.post("/branches/<int:branch_id>/remote-tickets")
@@ -54,6 +54,7 @@ def verify_remote_ticket(verification_id: str, body: dict[str, Any]) -> Any:
 @bp.input(s.ArrivedIn, arg_name="body")
 @bp.output(s.RemoteTicketOut)
 @bp.doc(
+    **SECURED,
     description="The holder (its tracking token; from the branch's Wi-Fi when the branch set networks), "
     "or a kiosk or staff of the branch checking the customer in",
     summary="A remote ticket's holder is in the branch: it may be called from now on",
