@@ -37,7 +37,7 @@ INTERVALS_S = {
     "notifications": 3,
     "alerts": 5,
     "webhooks": 2,
-    "remote_messages": 10,
+    "remote_messages": 5,
 }
 
 

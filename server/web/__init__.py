@@ -160,17 +160,8 @@ def _trust_proxies(app: APIFlask, hops: int) -> None:
 
 
 def _register_web(app: APIFlask, wiring: Wiring) -> None:
-    from server.web import (
-        api_alerts,
-        api_booking,
-        api_misc,
-        api_queue,
-        api_remote,
-        api_setup,
-        api_stats,
-        api_webhooks,
-        pages,
-    )
+    from server.web import api_alerts, api_booking, api_misc, api_queue, api_setup, api_stats, pages
+    from server.web.api_remote import register_remote
     from server.web.errors import register_error_handlers
     from server.web.input_guard import refuse_unstorable_input
     from server.web.printing import PrintJobs
@@ -189,10 +180,8 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
     app.extensions["limiter"] = limiter
     for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, api_stats.bp, api_alerts.bp, pages.bp):
         app.register_blueprint(bp)
-    app.register_blueprint(api_remote.bp)
-    app.register_blueprint(api_webhooks.bp)
     _limit_public_routes(app, limiter)
-    api_remote.limit_public_routes(app, limiter, _holds_valid_token)
+    register_remote(app, limiter, _holds_valid_token)
     speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"
     wiring.speech = Announcer(speech_cache, wiring.settings.speech_engine, process_only=async_mode() == "gevent")
     wiring.print_jobs = PrintJobs(wiring)

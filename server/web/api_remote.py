@@ -96,8 +96,13 @@ def remote_figures(branch_id: int) -> Any:
     return remote_join.remote_figures(deps(), current_principal(), branch_id)
 
 
-def limit_public_routes(app: APIFlask, limiter: Limiter, exempt: Any) -> None:
-    """Codes cost an SMS each: a few per address, on top of the daily caps per phone and address."""
+def register_remote(app: APIFlask, limiter: Limiter, exempt: Any) -> None:
+    """Remote join, webhooks and the door poster's pages. Public routes are limited per client:
+    codes cost an SMS each, so a few per address, on top of the daily caps per phone and address."""
+    from server.web import api_webhooks, pages_remote
+
+    for blueprint in (bp, api_webhooks.bp, pages_remote.bp):
+        app.register_blueprint(blueprint)
     for endpoint, rule in (
         ("remote.request_remote_ticket", "5/minute;30/hour"),
         ("remote.verify_remote_ticket", "10/minute"),
