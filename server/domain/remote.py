@@ -130,3 +130,25 @@ def turn_is_near(people_ahead: int, likely_wait_s: float | None, rules: RemoteRu
     if people_ahead <= rules.notify_at_position:
         return True
     return likely_wait_s is not None and likely_wait_s <= rules.notify_within_s
+
+
+ARRIVAL_TAG = 6
+
+
+def arrival_code(ticket_id: int, tracking_token: str) -> str:
+    """What the holder shows the kiosk's scanner (a QR on the tracking page): ``R<id>-<tag>``.
+
+    The tag is the start of the tracking token: a kiosk of the branch that reads it has the
+    holder in front of it; a guess would need the kiosk's own token and 36 bits of luck.
+    """
+    return f"R{ticket_id}-{tracking_token[:ARRIVAL_TAG]}"
+
+
+def parse_arrival_code(code: str) -> tuple[int, str] | None:
+    text = code.strip()
+    if text[:1] not in ("R", "r") or "-" not in text:
+        return None
+    number, _, tag = text[1:].partition("-")
+    if not number.isdigit() or len(tag) != ARRIVAL_TAG or len(number) > 12:
+        return None
+    return int(number), tag

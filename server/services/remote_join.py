@@ -20,10 +20,12 @@ from server.domain.remote import (
     RemoteNotice,
     RemoteRules,
     TooMany,
+    arrival_code,
     check_rules,
     code_digest,
     come_back_by,
     from_branch_network,
+    parse_arrival_code,
 )
 from server.domain.secret_match import same_secret
 from server.notify.templates import message_text
@@ -196,7 +198,10 @@ def remote_status(deps: Deps, ticket_id: int, token: str | None) -> dict[str, An
         view = ticket_view(uow, branch, ticket, now, forecasts=deps.forecasts.cached)
         row = uow.remote_tickets.get(ticket_id)
         rules = RemoteRules.from_settings(branch.settings)
-    return remote_fields(row, view, now, branch.timezone) | {"wifi_only": bool(rules.arrival_networks)}
+    return remote_fields(row, view, now, branch.timezone) | {
+        "wifi_only": bool(rules.arrival_networks),
+        "arrival_code": arrival_code(ticket.id, ticket.tracking_token) if row else None,
+    }
 
 
 def _holder_ticket(uow: Any, ticket_id: int, token: str | None) -> Ticket:
@@ -236,6 +241,20 @@ def arrived(
         view |= remote_fields(uow.remote_tickets.get(ticket_id), view, now, branch.timezone)
     deps.commit_and_publish(uow)
     return view
+
+
+def check_in_remote(deps: Deps, principal: Principal | None, branch_id: int, code: str) -> dict[str, Any] | None:
+    """A kiosk (or staff) read a remote ticket's arrival code: None when ``code`` is not one."""
+    parsed = parse_arrival_code(code)
+    if parsed is None:
+        return None
+    require(principal, (*STAFF_ROLES, "kiosk"), branch_id)
+    ticket_id, tag = parsed
+    with deps.store.read() as uow:
+        ticket: Ticket | None = uow.tickets.get(ticket_id)
+    if ticket is None or ticket.branch_id != branch_id or not same_secret(tag, ticket.tracking_token[: len(tag)]):
+        raise NotFound("ticket_not_found", "no remote ticket with this code at this branch", "code")
+    return arrived(deps, principal, ticket_id, None, None)
 
 
 def defer_held(uow: Any, branch: Branch, ticket_id: int, now: datetime, passed: set[int]) -> bool:

@@ -52,6 +52,7 @@ class RemoteStatusOut(Schema):
     stepped_back = Boolean()
     come_back_by = String(allow_none=True)
     wifi_only = Boolean()
+    arrival_code = String(allow_none=True, metadata={"description": "shown to the kiosk's scanner (as a QR code)"})
 
 
 class JoinServiceOut(Schema):

@@ -288,3 +288,20 @@ def test_the_door_poster_page_data_is_public(client, branch):
     assert data["id"] == branch.id and data["open_now"] is True and data["remote_join"] is True
     assert [s["prefix"] for s in data["services"]] == ["A", "B"]
     assert client.get("/api/v1/join/NOPE").status_code == 404
+
+
+def test_the_kiosk_checks_a_remote_ticket_in_by_its_arrival_code(client, branch, deps, sms, gateway):
+    remote = join(client, branch, deps, sms, gateway)
+    status = client.post(f"/api/v1/tickets/{remote['id']}/remote", json={"token": token_of(remote)}).json
+    code = status["arrival_code"]
+    assert code == f"R{remote['id']}-{token_of(remote)[:6]}"
+    url = f"/api/v1/branches/{branch.id}/check-in"
+    forged = client.post(url, json={"code": f"R{remote['id']}-zzzzzz"}, headers=branch.headers("kiosk"))
+    assert forged.status_code == 404
+    assert client.post(url, json={"code": code}).status_code == 401  # only the branch's kiosk or staff
+    scanned = client.post(url, json={"code": code}, headers=branch.headers("kiosk"))
+    assert scanned.status_code == 201 and scanned.json["id"] == remote["id"]
+    after = client.post(f"/api/v1/tickets/{remote['id']}/remote", json={"token": token_of(remote)}).json
+    assert after["arrived"] is True and after["held"] is False
+    open_counter(client, branch)
+    assert call_next(client, branch).json["id"] == remote["id"]

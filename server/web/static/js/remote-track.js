@@ -30,9 +30,21 @@ function draw() {
   show($("#remote-stepped"), r.held && r.stepped_back);
   show($("#remote-here"), r.held);
   show($("#remote-wifi"), r.held && r.wifi_only);
+  show($("#remote-kiosk"), r.held && Boolean(r.arrival_code));
+  if (r.arrival_code && $("#remote-qr").dataset.text !== r.arrival_code) drawQr($("#remote-qr"), r.arrival_code);
+  $("#remote-code").textContent = r.arrival_code || "";
   const back = r.come_back_by ? new Date(r.come_back_by) : null;
   show($("#remote-back"), Boolean(back) && r.held);
   if (back) $("#remote-back").textContent = t("remote.come_back_by", { time: timeText(back) });
+}
+
+function drawQr(node, text) {
+  // eslint-disable-next-line no-undef -- vendored qrcode.js defines qrcode
+  const qr = qrcode(0, "M");
+  qr.addData(text);
+  qr.make();
+  node.innerHTML = qr.createSvgTag({ cellSize: 5, margin: 2, scalable: true });
+  node.dataset.text = text;
 }
 
 function timeText(date) {
