@@ -178,7 +178,9 @@ def remote_fields(row: Mapping[str, Any] | None, view: Mapping[str, Any], now: d
     if row is None:
         return {"remote": False}
     band = view.get("estimated_wait") or {}
-    back = come_back_by(now, band.get("p10")) if view.get("status") == "waiting" else None
+    # no forecast (no counter open for it yet): no time to promise
+    waiting = view.get("status") == "waiting" and band.get("p10") is not None
+    back = come_back_by(now, band["p10"]) if waiting else None
     return {
         "remote": True,
         "arrived": row["arrived_at"] is not None,

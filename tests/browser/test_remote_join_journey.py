@@ -86,13 +86,14 @@ def take_remote_ticket(site: Site, new_page: Any, gateway: Receiver, lang: str, 
 
 @pytest.mark.parametrize(("lang", "phone"), [("zh", "13812340001"), ("en", "13812340002")])
 def test_from_the_door_poster_to_being_called(site: Site, new_page: Any, gateway: Receiver, lang: str, phone: str):
-    page = take_remote_ticket(site, new_page, gateway, lang, phone)
-    held = page.text_content("#remote-held")
-    assert ("我已到达" in held) if lang == "zh" else ("I'm here" in held)
-    ticket_id = int(re.search(r"/track/(\d+)", page.url).group(1))
     teller = {"Authorization": f"Bearer {site.branch.tokens['teller']}"}
     counter = site.branch.counters[1]
     requests.post(f"{site.url}/api/v1/counters/{counter}/open", headers=teller, timeout=5)
+    page = take_remote_ticket(site, new_page, gateway, lang, phone)
+    held = page.text_content("#remote-held")
+    assert ("我已到达" in held) if lang == "zh" else ("I'm here" in held)
+    assert page.get_attribute("#remote-qr", "data-text") == page.text_content("#remote-code")
+    ticket_id = int(re.search(r"/track/(\d+)", page.url).group(1))
     nothing = requests.post(f"{site.url}/api/v1/counters/{counter}/call-next", headers=teller, timeout=5)
     assert nothing.status_code == 204  # held: the customer is not in the branch yet
 

@@ -79,6 +79,7 @@ def open_counter(client: Any, branch: Any, counter: int = 1) -> None:
 def test_the_code_goes_through_the_gateway_and_verifying_it_gives_a_held_remote_ticket(
     client, branch, deps, sms, gateway
 ):
+    open_counter(client, branch)  # a counter serves it: the forecast gives a time to be back by
     asked = ask(client, branch)
     assert asked.status_code == 202 and set(asked.json) == {"verification_id", "expires_at"}
     code = code_sent(deps, sms, gateway)
@@ -202,6 +203,7 @@ def test_a_held_ticket_steps_back_once_then_is_a_no_show(client, branch, deps, s
 
 def test_a_held_ticket_alone_in_its_queue_is_passed_over_not_punished(client, branch, deps, sms, gateway):
     remote = join(client, branch, deps, sms, gateway)
+    assert remote["come_back_by"] is None  # no counter serves it yet: no time is promised
     open_counter(client, branch)
     assert call_next(client, branch).status_code == 204
     status = client.post(f"/api/v1/tickets/{remote['id']}/remote", json={"token": token_of(remote)}).json
