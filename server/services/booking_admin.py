@@ -81,8 +81,10 @@ def day_appointments(deps: Deps, principal: Principal | None, branch_id: int, da
     with deps.store.read() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
         services = {s.id: s for s in uow.services.for_branch(branch_id)}
+        # staff lists show the phone masked: the holder's own routes show it whole
         return [
-            appointment_view(a, branch, services[a.service_id]) for a in uow.appointments.for_branch_day(branch_id, day)
+            appointment_view(a, branch, services[a.service_id]) | {"phone": mask_phone(a.phone)}
+            for a in uow.appointments.for_branch_day(branch_id, day)
         ]
 
 

@@ -307,3 +307,18 @@ def test_the_kiosk_checks_a_remote_ticket_in_by_its_arrival_code(client, branch,
     assert after["arrived"] is True and after["held"] is False
     open_counter(client, branch)
     assert call_next(client, branch).json["id"] == remote["id"]
+
+
+def test_staff_lists_of_the_day_s_bookings_show_phones_masked(client, deps, clock):
+    from tests.booking.conftest import book, bookable
+
+    clock.set(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    branch = bookable.__wrapped__(deps)
+    booked = book(client, branch, "2026-11-24T10:00:00+08:00")
+    assert booked.json["phone"] == "+86" + PHONE  # the holder sees their own number
+    listed = client.get(
+        f"/api/v1/branches/{branch.id}/appointments",
+        query_string={"date": "2026-11-24"},
+        headers=branch.headers("teller"),
+    ).json
+    assert [a["phone"] for a in listed] == ["+86*******5678"]
