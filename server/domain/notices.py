@@ -32,39 +32,6 @@ def retry_delay(attempts: int) -> int:
     return int(min(LAST_RETRY_S, FIRST_RETRY_S * 2 ** max(0, attempts - 1)))
 
 
-_TEXT = {
-    NoticeKind.CONFIRMED: (
-        "预约成功：{branch} {service}，{when}，预约码 {code}",
-        "Booked: {branch}, {service}, {when}. Code {code}",
-    ),
-    NoticeKind.RESCHEDULED: (
-        "预约已改期：{branch} {service}，{when}，预约码 {code}",
-        "Moved: {branch}, {service}, now {when}. Code {code}",
-    ),
-    NoticeKind.CANCELLED: ("预约已取消：{branch} {service}，{when}", "Cancelled: {branch}, {service}, {when}"),
-    NoticeKind.REMINDER_DAY: (
-        "提醒：明天 {when} 在 {branch} 办理 {service}，预约码 {code}",
-        "Reminder: {service} at {branch} tomorrow, {when}. Code {code}",
-    ),
-    NoticeKind.REMINDER_HOUR: (
-        "提醒：一小时后 {when} 在 {branch} 办理 {service}，预约码 {code}",
-        "Reminder: {service} at {branch} in an hour, {when}. Code {code}",
-    ),
-}
-
-
-def notice_text(
-    kind: NoticeKind,
-    language: str,
-    *,
-    branch: dict[str, str],
-    service: dict[str, str],
-    start: datetime,
-    timezone: str,
-    code: str,
-) -> str:
-    """One short message (fits an SMS) in the customer's language, times in the branch's zone."""
-    lang = "zh" if language == "zh" else "en"
-    when = start.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-    template = _TEXT[kind][0 if lang == "zh" else 1]
-    return template.format(branch=branch.get(lang, ""), service=service.get(lang, ""), when=when, code=code)
+def local_when(start: datetime, timezone: str) -> str:
+    """A slot's start as a message says it: the branch's local date and time."""
+    return start.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from server.domain.appointments import Appointment
-from server.domain.notices import MAX_ATTEMPTS, NoticeKind, NoticeStatus, notice_text, retry_delay
+from server.domain.notices import MAX_ATTEMPTS, NoticeKind, NoticeStatus, local_when, retry_delay
 from server.domain.records import Branch, Service
+from server.notify.templates import message_text
 from server.services.context import Deps
 from server.services.webhooks import queue_appointment_event
 
@@ -35,13 +36,13 @@ def enqueue(
     uow: Any, kind: NoticeKind, appointment: Appointment, branch: Branch, service: Service, now: datetime
 ) -> bool:
     """Queue a message about ``appointment`` in the same transaction; once per (kind, slot)."""
-    body = notice_text(
-        kind,
-        appointment.language,
-        branch=branch.name,
-        service=service.name,
-        start=appointment.slot_start,
-        timezone=branch.timezone,
+    lang = appointment.language
+    body = message_text(
+        kind.value,
+        lang,
+        branch=branch.name.get(lang) or branch.name.get("en", ""),
+        service=service.name.get(lang) or service.name.get("en", ""),
+        when=local_when(appointment.slot_start, branch.timezone),
         code=appointment.code,
     )
     queued: bool = uow.notifications.add(
