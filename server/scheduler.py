@@ -38,6 +38,7 @@ INTERVALS_S = {
     "alerts": 5,
     "webhooks": 2,
     "remote_messages": 5,
+    "webhook_prune": 3600,
 }
 
 
@@ -100,6 +101,7 @@ class BookingJobs:
         }
         if poster is not None:
             self.jobs["webhooks"] = lambda: webhooks.send_due(deps, poster)
+            self.jobs["webhook_prune"] = lambda: webhooks.prune(deps)
 
     def run(self, name: str) -> Any:
         """Run one job now if this process leads; returns its result (None when not leading)."""

@@ -192,3 +192,15 @@ def queue_appointment_event(uow: Any, kind: str, appointment: Any, branch: Any, 
         "language": appointment.language,
     }
     uow.deliveries.queue(branch.id, event, payload, now)
+
+
+KEEP_DELIVERIES_DAYS = 7
+
+
+def prune(deps: Deps) -> int:
+    """Settled deliveries older than a week, and code requests older than two days, are forgotten."""
+    now = deps.clock()
+    with deps.store.write() as uow:
+        removed = uow.deliveries.prune(now - timedelta(days=KEEP_DELIVERIES_DAYS))
+        removed += uow.verifications.prune(now - timedelta(days=2))
+    return int(removed)

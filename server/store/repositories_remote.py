@@ -53,6 +53,10 @@ class Verifications:
             query = query.where(RV.c.address == address)
         return int(self.conn.execute(query).scalar_one())
 
+    def prune(self, before: datetime) -> int:
+        """Code requests older than the daily caps look at are not needed any more."""
+        return int(self.conn.execute(delete(RV).where(RV.c.created_at < before)).rowcount or 0)
+
     def count_attempt(self, verification_id: str) -> None:
         self.conn.execute(update(RV).where(RV.c.id == verification_id).values(attempts=RV.c.attempts + 1))
 
@@ -247,6 +251,11 @@ class WebhookDeliveries:
         if status:
             query = query.where(WD.c.status == status)
         return _dicts(self.conn.execute(query.order_by(WD.c.id.desc()).limit(limit)))
+
+    def prune(self, before: datetime) -> int:
+        """Forget deliveries that were settled (sent or given up) before ``before``."""
+        result = self.conn.execute(delete(WD).where(WD.c.status.in_(["sent", "failed"]), WD.c.created_at < before))
+        return int(result.rowcount or 0)
 
     def counts(self, branch_id: int) -> dict[str, int]:
         rows = self.conn.execute(

@@ -176,3 +176,15 @@ def test_bookings_reach_integrators_without_the_customer_s_contact_details(clien
     assert got.json()["event"] == "appointment_booked"
     assert got.json()["data"]["appointment_code"] == booked.json["code"]
     assert PHONE[-8:] not in got.body.decode() and "王小明" not in got.body.decode()
+
+
+def test_settled_deliveries_are_forgotten_after_a_week(client, branch, deps, rx, live_clock):
+    register(client, branch, rx.url, ["ticket_issued"])
+    issue(client, branch)
+    send_round(deps)
+    issue(client, branch, "B")  # still pending: kept whatever its age
+    live_clock.advance(6 * 86400)
+    assert webhooks.prune(deps) == 0
+    live_clock.advance(2 * 86400)
+    assert webhooks.prune(deps) == 1
+    assert [d["status"] for d in webhooks.list_deliveries(deps, ROOT, branch.id, None)] == ["pending"]
