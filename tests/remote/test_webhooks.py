@@ -188,3 +188,19 @@ def test_settled_deliveries_are_forgotten_after_a_week(client, branch, deps, rx,
     live_clock.advance(2 * 86400)
     assert webhooks.prune(deps) == 1
     assert [d["status"] for d in webhooks.list_deliveries(deps, ROOT, branch.id, None)] == ["pending"]
+
+
+def test_the_example_in_the_openapi_document_verifies_a_real_delivery(client, branch, deps, rx, live_clock):
+    spec = client.get("/api/v1/openapi.json").json
+    description = spec["paths"]["/api/v1/branches/{branch_id}/webhooks"]["post"]["description"]
+    example = description.split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(example, namespace)  # the integrators' code, as documented
+    secret = register(client, branch, rx.url, ["ticket_issued"]).json["secret"]
+    issue(client, branch)
+    send_round(deps)
+    (got,) = rx.requests
+    assert namespace["verify"](secret, got.headers, got.body) is True
+    assert namespace["verify"](secret, got.headers, got.body + b" ") is False
+    for path in ("/api/v1/branches/{branch_id}/remote-tickets", "/api/v1/remote-tickets/{verification_id}/verify"):
+        assert path in spec["paths"]
