@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from server.domain.webhooks import ordering_key
@@ -28,6 +28,8 @@ T: Table = TicketRow.__table__  # type: ignore[attr-defined]
 NO: Table = NotificationRow.__table__  # type: ignore[attr-defined]
 
 ON_THE_WAY = ("pending", "sending")
+# built once: every write that emits an event runs it
+ACTIVE_ENDPOINTS = select(WE.c.id, WE.c.events).where(WE.c.branch_id == bindparam("branch_id"), WE.c.active.is_(True))
 
 
 def _dicts(result: Any) -> list[dict[str, Any]]:
@@ -172,8 +174,7 @@ class WebhookEndpoints:
     def active(self, branch_id: int) -> list[dict[str, Any]]:
         """The branch's endpoints, read once per transaction (every event of it asks)."""
         if branch_id not in self._active:
-            query = select(WE.c.id, WE.c.events).where(WE.c.branch_id == branch_id, WE.c.active.is_(True))
-            self._active[branch_id] = _dicts(self.conn.execute(query))
+            self._active[branch_id] = _dicts(self.conn.execute(ACTIVE_ENDPOINTS, {"branch_id": branch_id}))
         return self._active[branch_id]
 
 
