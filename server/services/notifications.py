@@ -68,9 +68,12 @@ def enqueue(
 def send_due(deps: Deps, sender: Sender, limit: int = 50) -> dict[str, int]:
     """Send what is due now; returns how many were sent and how many failed this round."""
     now = deps.clock()
+    counts = {"sent": 0, "failed": 0}
+    with deps.store.read() as uow:  # every few seconds: take the write lock only when there is work
+        if not uow.notifications.any_due(now):
+            return counts
     with deps.store.write() as uow:
         claimed = uow.notifications.claim_due(now, now + timedelta(seconds=LEASE_S), limit)
-    counts = {"sent": 0, "failed": 0}
     for message in claimed:
         outcome = _deliver(sender, message, deps.clock())
         counts["sent" if outcome["status"] == NoticeStatus.SENT.value else "failed"] += 1

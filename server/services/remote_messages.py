@@ -22,6 +22,9 @@ def queue_ticket_messages(deps: Deps, base_url: str = "") -> int:
     """Queue what is due for every remote ticket; returns how many messages were queued."""
     now = deps.clock()
     queued = 0
+    with deps.store.read() as uow:  # every few seconds: take the write lock only when there is work
+        if not uow.remote_tickets.needing_messages(limit=1):
+            return 0
     with deps.store.write() as uow:
         branches: dict[int, Branch] = {}
         for row in uow.remote_tickets.needing_messages():

@@ -139,9 +139,12 @@ def signed_headers(secret: str, timestamp: int, body: bytes, delivery_id: str) -
 def send_due(deps: Deps, poster: Poster, limit: int = 50) -> dict[str, int]:
     """Send what is due now (one per subject at a time); returns this round's sent and failed."""
     now = deps.clock()
+    counts = {"sent": 0, "failed": 0}
+    with deps.store.read() as uow:  # every 2 s: take the write lock only when there is work
+        if not uow.deliveries.any_due(now):
+            return counts
     with deps.store.write() as uow:
         claimed = uow.deliveries.claim_due(now, now + timedelta(seconds=LEASE_S), limit)
-    counts = {"sent": 0, "failed": 0}
     for delivery in claimed:
         outcome = _deliver(poster, delivery, deps.clock())
         counts["sent" if outcome["status"] == "sent" else "failed"] += 1

@@ -244,6 +244,11 @@ class WebhookDeliveries:
             c | {"url": endpoints[c["endpoint_id"]].url, "secret": endpoints[c["endpoint_id"]].secret} for c in claimed
         ]
 
+    def any_due(self, now: datetime) -> bool:
+        """A read that lets the sender skip its write transaction when nothing is due."""
+        query = select(WD.c.id).where(WD.c.status.in_(ON_THE_WAY), WD.c.next_attempt_at <= now).limit(1)
+        return self.conn.execute(query).first() is not None
+
     def settle(self, row_id: int, values: dict[str, Any]) -> None:
         self.conn.execute(update(WD).where(WD.c.id == row_id, WD.c.status == "sending").values(**values))
 
