@@ -17,6 +17,7 @@ from server.domain.notices import MAX_ATTEMPTS, NoticeKind, NoticeStatus, local_
 from server.domain.records import Branch, Service
 from server.notify.templates import message_text
 from server.services.context import Deps
+from server.services.outbox_rounds import send_round
 from server.services.webhooks import queue_appointment_event
 
 log = logging.getLogger(__name__)
@@ -67,19 +68,9 @@ def enqueue(
 
 def send_due(deps: Deps, sender: Sender, limit: int = 50) -> dict[str, int]:
     """Send what is due now; returns how many were sent and how many failed this round."""
-    now = deps.clock()
-    counts = {"sent": 0, "failed": 0}
-    with deps.store.read() as uow:  # every few seconds: take the write lock only when there is work
-        if not uow.notifications.any_due(now):
-            return counts
-    with deps.store.write() as uow:
-        claimed = uow.notifications.claim_due(now, now + timedelta(seconds=LEASE_S), limit)
-    for message in claimed:
-        outcome = _deliver(sender, message, deps.clock())
-        counts["sent" if outcome["status"] == NoticeStatus.SENT.value else "failed"] += 1
-        with deps.store.write() as uow:
-            uow.notifications.settle(message["id"], outcome)
-    return counts
+    return send_round(
+        deps, "notifications", lambda message, now: _deliver(sender, message, now), lease_s=LEASE_S, limit=limit
+    )
 
 
 def _deliver(sender: Sender, message: Mapping[str, Any], now: datetime) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from server.domain.webhooks import (
     sign,
 )
 from server.services.context import Deps, found, require
+from server.services.outbox_rounds import send_round
 from server.services.views import iso
 
 log = logging.getLogger(__name__)
@@ -138,19 +139,9 @@ def signed_headers(secret: str, timestamp: int, body: bytes, delivery_id: str) -
 
 def send_due(deps: Deps, poster: Poster, limit: int = 50) -> dict[str, int]:
     """Send what is due now (one per subject at a time); returns this round's sent and failed."""
-    now = deps.clock()
-    counts = {"sent": 0, "failed": 0}
-    with deps.store.read() as uow:  # every 2 s: take the write lock only when there is work
-        if not uow.deliveries.any_due(now):
-            return counts
-    with deps.store.write() as uow:
-        claimed = uow.deliveries.claim_due(now, now + timedelta(seconds=LEASE_S), limit)
-    for delivery in claimed:
-        outcome = _deliver(poster, delivery, deps.clock())
-        counts["sent" if outcome["status"] == "sent" else "failed"] += 1
-        with deps.store.write() as uow:
-            uow.deliveries.settle(delivery["id"], outcome)
-    return counts
+    return send_round(
+        deps, "deliveries", lambda delivery, now: _deliver(poster, delivery, now), lease_s=LEASE_S, limit=limit
+    )
 
 
 def _deliver(poster: Poster, delivery: Mapping[str, Any], now: datetime) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 // The door poster: the branch's name and a QR code of its remote join page.
 import { $, api, loadI18n, pick, t } from "./common.js";
+import { drawQr } from "./qr.js";
 
 const code = document.body.dataset.branchCode;
 
@@ -13,12 +14,7 @@ async function main() {
   const anchor = $("#join-link");
   anchor.href = link;
   anchor.textContent = link;
-  // eslint-disable-next-line no-undef -- vendored qrcode.js defines qrcode
-  const qr = qrcode(0, "M");
-  qr.addData(link);
-  qr.make();
-  $("#qr").innerHTML = qr.createSvgTag({ cellSize: 8, margin: 2, scalable: true });
-  $("#qr").dataset.text = link;
+  drawQr($("#qr"), link, 8);
   const branch = await api(`/api/v1/join/${encodeURIComponent(code)}`).catch(() => null);
   if (branch?.status === 200) $("#branch-name").textContent = `${pick(branch.data.name, "zh")} · ${pick(branch.data.name, "en")}`;
 }

@@ -1,5 +1,6 @@
 // On the tracking page of a remote ticket: held until "I'm here", and when to be back.
 import { $, api, onLangChange, show, t } from "./common.js";
+import { drawQr } from "./qr.js";
 
 const ticketId = Number(document.body.dataset.ticketId);
 const token = new URLSearchParams(location.search).get("token") || "";
@@ -36,15 +37,6 @@ function draw() {
   const back = r.come_back_by ? new Date(r.come_back_by) : null;
   show($("#remote-back"), Boolean(back) && r.held);
   if (back) $("#remote-back").textContent = t("remote.come_back_by", { time: timeText(back) });
-}
-
-function drawQr(node, text) {
-  // eslint-disable-next-line no-undef -- vendored qrcode.js defines qrcode
-  const qr = qrcode(0, "M");
-  qr.addData(text);
-  qr.make();
-  node.innerHTML = qr.createSvgTag({ cellSize: 5, margin: 2, scalable: true });
-  node.dataset.text = text;
 }
 
 function timeText(date) {
