@@ -116,6 +116,9 @@ def test_from_the_door_poster_to_being_called(site: Site, new_page: Any, gateway
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_manager_sees_the_remote_share_and_message_figures(site: Site, new_page: Any, lang: str):
+    body = {"service_id": site.branch.services["B"], "phone": "13900009999", "language": lang}
+    asked = requests.post(f"{site.url}/api/v1/branches/{site.branch.id}/remote-tickets", json=body, timeout=5)
+    assert asked.status_code == 202  # at least one message in the outbox, whatever ran before
     page = new_page(1440, 900)
     page.goto(f"{site.url}/manager")
     switch_language(page, lang)
@@ -124,7 +127,23 @@ def test_the_manager_sees_the_remote_share_and_message_figures(site: Site, new_p
     wait_until(page, "document.querySelector('#rm-share').textContent.length > 0")
     share = page.text_content("#rm-share")
     assert re.search(r"\d+", share)
-    assert page.locator("#rm-messages tr").count() >= 1
+    wait_until(page, "document.querySelectorAll('#rm-messages tr').length >= 1")
     assert "*" in page.text_content("#rm-messages")  # phones masked
     page.locator("#remote-panel").scroll_into_view_if_needed()
     screenshot(page, f"remote-manager-{lang}")
+    wait_until(page, "document.querySelector('#rm-step').value !== ''")
+    page.fill("#rm-networks", "not a network")
+    page.click("#rm-settings button[type=submit]")
+    page.wait_for_selector("#rm-settings-result.bad:not([hidden])")
+    page.fill("#rm-networks", "")
+    page.fill("#rm-step", "2")
+    page.click("#rm-settings button[type=submit]")
+    page.wait_for_selector("#rm-settings-result.ok:not([hidden])")
+    saved = requests.get(
+        f"{site.url}/api/v1/branches/{site.branch.id}/remote-settings",
+        headers={"Authorization": f"Bearer {site.branch.tokens['manager']}"},
+        timeout=5,
+    ).json()
+    assert saved["step_back_places"] == 2 and saved["arrival_networks"] == []
+    page.locator("#rm-settings").scroll_into_view_if_needed()
+    screenshot(page, f"remote-manager-settings-{lang}")

@@ -18,6 +18,20 @@ function panel() {
     <table class="data"><thead><tr><th data-i18n="remote.kind"></th><th data-i18n="remote.to"></th>
       <th data-i18n="remote.status"></th><th data-i18n="remote.attempts"></th></tr></thead>
       <tbody id="rm-messages"></tbody></table>
+    <h3 data-i18n="remote.settings"></h3>
+    <form id="rm-settings" class="grid-form">
+      <label class="check"><input id="rm-enabled" type="checkbox"> <span data-i18n="remote.enabled"></span></label>
+      <label for="rm-step" data-i18n="remote.step_back_places"></label>
+      <input id="rm-step" type="number" min="0" max="50">
+      <label for="rm-position" data-i18n="remote.notify_at_position"></label>
+      <input id="rm-position" type="number" min="0" max="50">
+      <label for="rm-phone-cap" data-i18n="remote.per_phone_per_day"></label>
+      <input id="rm-phone-cap" type="number" min="0" max="100">
+      <label for="rm-networks" data-i18n="remote.arrival_networks"></label>
+      <input id="rm-networks" placeholder="10.20.0.0/24">
+      <button class="primary" type="submit" data-i18n="manager.save"></button>
+    </form>
+    <p id="rm-settings-result" class="message" role="status" hidden></p>
     <h3 data-i18n="webhook.title"></h3>
     <ul id="rm-hooks" class="plain"></ul>
     <form id="rm-hook-form" class="inline">
@@ -44,6 +58,8 @@ async function start() {
   live.append(section);
   translateIn(section);
   $("#rm-hook-form").addEventListener("submit", addHook);
+  $("#rm-settings").addEventListener("submit", saveSettings);
+  await loadSettings();
   onLangChange(() => {
     translateIn(section);
     draw();
@@ -110,6 +126,34 @@ function draw() {
       return el("li", {}, el("code", { text: h.url }), " ", el("span", { class: "muted", text: h.events.join(", ") }), " ", remove);
     }),
   );
+}
+
+async function loadSettings() {
+  const result = await api(`/api/v1/branches/${state.branchId}/remote-settings`, { token: state.token });
+  if (result.status !== 200) return;
+  const r = result.data;
+  $("#rm-enabled").checked = r.enabled;
+  $("#rm-step").value = r.step_back_places;
+  $("#rm-position").value = r.notify_at_position;
+  $("#rm-phone-cap").value = r.per_phone_per_day;
+  $("#rm-networks").value = r.arrival_networks.join(", ");
+}
+
+async function saveSettings(event) {
+  event.preventDefault();
+  const body = {
+    enabled: $("#rm-enabled").checked,
+    step_back_places: Number($("#rm-step").value),
+    notify_at_position: Number($("#rm-position").value),
+    per_phone_per_day: Number($("#rm-phone-cap").value),
+    arrival_networks: $("#rm-networks").value.split(",").map((n) => n.trim()).filter(Boolean),
+  };
+  const url = `/api/v1/branches/${state.branchId}/remote-settings`;
+  const result = await api(url, { method: "PATCH", body, token: state.token });
+  const node = $("#rm-settings-result");
+  node.className = `message ${result.status === 200 ? "ok" : "bad"}`;
+  node.textContent = result.status === 200 ? t("remote.saved") : errorText(result);
+  show(node, true);
 }
 
 async function addHook(event) {
