@@ -22,14 +22,24 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from server.notify import NotifySettings, make_sender
-from server.services import alerts, appointment_jobs, notifications
+from server.notify.http_post import HttpPoster
+from server.services import alerts, appointment_jobs, notifications, remote_messages, webhooks
 from server.services.context import Deps
 
 log = logging.getLogger(__name__)
 
 # pg_advisory_lock key shared by every BranchQ process on the database ("BQSCHED")
 LEADER_KEY = 0x42515343484544
-INTERVALS_S = {"no_shows": 60, "reminders": 300, "notifications": 30, "alerts": 5}
+# notifications often: a one-time code the customer waits for goes through the outbox
+INTERVALS_S = {
+    "no_shows": 60,
+    "reminders": 300,
+    "notifications": 3,
+    "alerts": 5,
+    "webhooks": 2,
+    "remote_messages": 5,
+    "webhook_prune": 3600,
+}
 
 
 class LeaderLock:
@@ -68,20 +78,34 @@ class LeaderLock:
 
 
 class BookingJobs:
-    def __init__(self, deps: Deps, sender: notifications.Sender, leader: LeaderLock) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        sender: notifications.Sender,
+        leader: LeaderLock,
+        poster: webhooks.Poster | None = None,
+        base_url: str = "",
+    ) -> None:
         self.deps = deps
         self.sender = sender
         self.leader = leader
+        # Webhook and SMS sends are blocking HTTP calls with timeouts. This runs on the
+        # scheduler's thread, which under gevent's patching is a greenlet doing cooperative
+        # I/O: a slow receiver delays the next delivery, never a request.
         self.jobs: dict[str, Callable[[], Any]] = {
             "no_shows": lambda: appointment_jobs.mark_no_shows(deps),
             "reminders": lambda: appointment_jobs.queue_reminders(deps),
             "notifications": lambda: notifications.send_due(deps, sender),
             "alerts": lambda: alerts.evaluate_all(deps),
+            "remote_messages": lambda: remote_messages.queue_ticket_messages(deps, base_url),
         }
+        if poster is not None:
+            self.jobs["webhooks"] = lambda: webhooks.send_due(deps, poster)
+            self.jobs["webhook_prune"] = lambda: webhooks.prune(deps)
 
     def run(self, name: str) -> Any:
         """Run one job now if this process leads; returns its result (None when not leading)."""
-        if not self.leader.held():
+        if not self.leader.held() or name not in self.jobs:
             return None
         try:
             return self.jobs[name]()
@@ -98,7 +122,14 @@ def start_scheduler(wiring: Any) -> Any:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     store = wiring.deps.store
-    jobs = BookingJobs(wiring.deps, make_sender(NotifySettings.from_env()), LeaderLock(store.engine))
+    settings = wiring.settings
+    jobs = BookingJobs(
+        wiring.deps,
+        make_sender(NotifySettings.from_env()),
+        LeaderLock(store.engine),
+        HttpPoster(allow_private=settings.webhook_allow_private),
+        settings.public_base_url.rstrip("/"),
+    )
     scheduler = BackgroundScheduler(timezone="UTC")
     for name, seconds in INTERVALS_S.items():
         scheduler.add_job(jobs.run, "interval", args=[name], seconds=seconds, id=name, max_instances=1, coalesce=True)

@@ -115,6 +115,9 @@ class Settings:
     # reverse proxies in front of the server whose X-Forwarded-For/-Proto to believe (nginx: 1);
     # 0 takes the connecting address as the client's, so a client cannot claim another
     trusted_proxies: int = 0
+    # webhooks may post to loopback, private and link-local addresses (integrators inside the
+    # bank's network; tests): off, a manager's URL could reach the server's own network (SSRF)
+    webhook_allow_private: bool = False
 
     @classmethod
     def from_env(cls, *, demo: bool = False, **overrides: Any) -> Settings:
@@ -142,5 +145,6 @@ class Settings:
             join_timeout_seconds=float(env.get("BRANCHQ_JOIN_TIMEOUT", 10)),
             db_busy_timeout=float(env.get("BRANCHQ_DB_BUSY_TIMEOUT", 5.0)),
             trusted_proxies=env_int(env, "BRANCHQ_TRUSTED_PROXIES", 0, unit=" of proxy hops"),
+            webhook_allow_private=env_flag(env, "BRANCHQ_WEBHOOK_ALLOW_PRIVATE", False),
         )
         return replace(settings, **overrides)

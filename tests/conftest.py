@@ -46,6 +46,7 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settin
         "testing": True,
         "speech_cache_dir": tmp_path / "speech",
         "principal_cache_seconds": 0.0,
+        "webhook_allow_private": True,  # the tests' receivers listen on 127.0.0.1
     }
     return Settings(**(values | overrides))
 

@@ -34,9 +34,14 @@ def retry_delay(attempts: int) -> int:
     return int(min(LAST_RETRY_S, FIRST_RETRY_S * 2 ** max(0, attempts - 1)))
 
 
+def local_when(start: datetime, timezone: str) -> str:
+    """A slot's start as a message says it: the branch's local date and time."""
+    return start.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
 def notice_text(
     kind: NoticeKind, *, branch: dict[str, str], service: dict[str, str], start: datetime, timezone: str, code: str
 ) -> Text:
     """One short message (fits an SMS), times in the branch's zone; names stay per language."""
-    when = start.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    when = local_when(start, timezone)
     return Text(f"notice.{kind.value}", {"branch": branch, "service": service, "when": when, "code": code})

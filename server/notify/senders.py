@@ -10,7 +10,11 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from typing import Any
 
+import requests
+
 from server.domain.languages import DEFAULT, is_known
+from server.domain.privacy import mask_phone
+from server.domain.remote import SECRET_KINDS
 from server.i18n import say
 from server.notify.settings import NotifySettings
 
@@ -26,8 +30,13 @@ class LogSender:
         self.sent: list[Mapping[str, Any]] = []
 
     def send(self, message: Mapping[str, Any]) -> None:
-        log.info("notify %s to %s: %s", message["kind"], message.get("phone"), message["body"])
+        body = "******" if message["kind"] in SECRET_KINDS else message["body"]
+        log.info("notify %s to %s: %s", message["kind"], mask_phone(message.get("phone")), body)
         self.sent.append(message)
+
+
+def _has_email(message: Mapping[str, Any]) -> bool:
+    return bool(message.get("email"))
 
 
 class SmtpSender:
@@ -39,6 +48,8 @@ class SmtpSender:
         if not settings.smtp_host:
             raise ValueError("BRANCHQ_NOTIFY=smtp needs BRANCHQ_SMTP_HOST")
         self.settings = settings
+
+    reaches = staticmethod(_has_email)
 
     def send(self, message: Mapping[str, Any]) -> None:
         if not message.get("email"):
@@ -93,9 +104,76 @@ def _known(code: Any) -> str:
     return code if is_known(code) else DEFAULT
 
 
-def make_sender(settings: NotifySettings) -> LogSender | SmtpSender | WebhookSender:
-    if settings.channel == "smtp":
-        return SmtpSender(settings)
-    if settings.channel == "webhook":
-        return WebhookSender(settings)
-    return LogSender()
+class HttpSmsSender:
+    """SMS through a generic HTTP gateway: the body is ``BRANCHQ_SMS_TEMPLATE`` with ``{to}``,
+    ``{text}``, ``{id}`` and ``{language}`` replaced by JSON strings; a 2xx answer is sent,
+    anything else (or no answer within the timeout) is retried by the outbox."""
+
+    channel = "sms"
+
+    def __init__(self, settings: NotifySettings) -> None:
+        if not settings.sms_url:
+            raise ValueError("BRANCHQ_NOTIFY=sms needs BRANCHQ_SMS_URL")
+        self.settings = settings
+        self.session = requests.Session()
+        self.session.trust_env = False
+
+    def reaches(self, message: Mapping[str, Any]) -> bool:
+        return bool(message.get("phone"))
+
+    def body(self, message: Mapping[str, Any]) -> bytes:
+        values = {
+            "to": message.get("phone"),
+            "text": message["body"],
+            "id": f"branchq-{message['id']}",
+            "language": message.get("language"),
+        }
+        text = self.settings.sms_template
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", json.dumps(value, ensure_ascii=False))
+        return text.encode()
+
+    def send(self, message: Mapping[str, Any]) -> None:
+        headers = {"Content-Type": self.settings.sms_content_type, "Idempotency-Key": f"branchq-{message['id']}"}
+        if self.settings.sms_auth_header:
+            name, _, value = self.settings.sms_auth_header.partition(":")
+            headers[name.strip()] = value.strip()
+        response = self.session.post(
+            self.settings.sms_url,
+            data=self.body(message),
+            headers=headers,
+            timeout=(3.05, self.settings.timeout_s),
+            allow_redirects=False,
+        )
+        response.close()
+        if not 200 <= response.status_code < 300:
+            raise RuntimeError(f"SMS gateway answered HTTP {response.status_code}")
+
+
+class ChannelRouter:
+    """Several channels behind the one interface: each message goes by the first that reaches
+    its recipient (sms and webhook need a phone, smtp an address); the log takes the rest."""
+
+    def __init__(self, senders: list[Any]) -> None:
+        self.senders = senders
+        self.fallback = LogSender()
+        self.channel = "+".join(s.channel for s in senders)
+
+    def pick(self, message: Mapping[str, Any]) -> Any:
+        for sender in self.senders:
+            reaches = getattr(sender, "reaches", None)
+            if reaches is None or reaches(message):
+                return sender
+        return self.fallback
+
+    def send(self, message: Mapping[str, Any]) -> None:
+        self.pick(message).send(message)
+
+
+SENDERS = {"smtp": SmtpSender, "webhook": WebhookSender, "sms": HttpSmsSender}
+
+
+def make_sender(settings: NotifySettings) -> Any:
+    names = settings.channels if settings.channels != ("log",) else (settings.channel,)
+    senders = [SENDERS[name](settings) if name in SENDERS else LogSender() for name in names]
+    return senders[0] if len(senders) == 1 else ChannelRouter(senders)

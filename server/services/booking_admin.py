@@ -6,7 +6,9 @@ from datetime import date
 from typing import Any
 
 from server.domain.errors import NotFound
+from server.domain.privacy import mask_email, mask_phone
 from server.domain.records import Principal
+from server.domain.remote import SECRET_KINDS
 from server.domain.slots import BookingRules
 from server.services.booking import appointment_view, branch_and_service, rules_for
 from server.services.context import Deps, found, require
@@ -80,8 +82,10 @@ def day_appointments(deps: Deps, principal: Principal | None, branch_id: int, da
     with deps.store.read() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
         services = {s.id: s for s in uow.services.for_branch(branch_id)}
+        # staff lists show the phone masked: the holder's own routes show it whole
         return [
-            appointment_view(a, branch, services[a.service_id]) for a in uow.appointments.for_branch_day(branch_id, day)
+            appointment_view(a, branch, services[a.service_id]) | {"phone": mask_phone(a.phone)}
+            for a in uow.appointments.for_branch_day(branch_id, day)
         ]
 
 
@@ -100,7 +104,12 @@ def _notice_view(row: dict[str, Any], timezone: str) -> dict[str, Any]:
         "last_error",
         "channel",
     )
-    return {k: row[k] for k in keep} | {k: iso(row[k], timezone) for k in times}
+    view = {k: row[k] for k in keep} | {k: iso(row[k], timezone) for k in times}
+    # staff see who a message went to, masked, and never a one-time code
+    view |= {"phone": mask_phone(row["phone"]), "email": mask_email(row["email"])}
+    if row["kind"] in SECRET_KINDS:
+        view["body"] = "******"
+    return view
 
 
 def list_notifications(

@@ -15,6 +15,7 @@ from server.domain.records import Branch, Counter, Principal, Ticket
 from server.i18n import render_all
 from server.services.context import STAFF_ROLES, Deps, audit, changed_at, found, require
 from server.services.ports import UnitOfWork
+from server.services.remote_join import MAX_DEFERRALS, defer_held
 from server.services.views import brief, counters_now, ticket_view
 
 # A claim can lose a race with another teller on PostgreSQL; pick again a few times.
@@ -134,16 +135,20 @@ def call_next(deps: Deps, principal: Principal | None, counter_id: int) -> dict[
 
 
 def _claim_next(uow: UnitOfWork, branch: Branch, counter: Counter, now: datetime, by: int | None) -> Ticket | None:
-    for _ in range(CLAIM_ATTEMPTS):
+    passed: set[int] = set()  # remote tickets still held, passed over in this call
+    for _ in range(CLAIM_ATTEMPTS + MAX_DEFERRALS):
         transferred = uow.tickets.transferred_to(counter.id)
         if transferred is not None:
             ticket_id, reason = transferred, call_reason(reason_for("transferred", _class_of(uow, transferred)))
         else:
             heads = uow.tickets.heads(counter.service_ids, by_arrival=branch.policy.kind is PolicyKind.FIFO)
+            heads = [h for h in heads if h.ticket_id not in passed]
             choice = pick_next(heads, counter.service_ids, now.timestamp(), branch.policy)
             if choice is None:
                 return None
             ticket_id, reason = choice.candidate.ticket_id, call_reason(choice.reason)
+            if defer_held(uow, branch, ticket_id, now, passed):
+                continue
         claimed = _claim(uow, counter, ticket_id, reason, now, by)
         if claimed is not None:
             return claimed

@@ -17,7 +17,9 @@ from server.domain.notices import MAX_ATTEMPTS, NoticeKind, NoticeStatus, notice
 from server.domain.records import Branch, Service
 from server.i18n import render
 from server.services.context import Deps
+from server.services.outbox_rounds import send_round
 from server.services.ports import UnitOfWork
+from server.services.webhooks import queue_appointment_event
 
 log = logging.getLogger(__name__)
 
@@ -60,21 +62,16 @@ def enqueue(
             "created_at": now,
         }
     )
+    if queued:
+        queue_appointment_event(uow, kind.value, appointment, branch, now)
     return queued
 
 
 def send_due(deps: Deps, sender: Sender, limit: int = 50) -> dict[str, int]:
     """Send what is due now; returns how many were sent and how many failed this round."""
-    now = deps.clock()
-    with deps.store.write() as uow:
-        claimed = uow.notifications.claim_due(now, now + timedelta(seconds=LEASE_S), limit)
-    counts = {"sent": 0, "failed": 0}
-    for message in claimed:
-        outcome = _deliver(sender, message, deps.clock())
-        counts["sent" if outcome["status"] == NoticeStatus.SENT.value else "failed"] += 1
-        with deps.store.write() as uow:
-            uow.notifications.settle(message["id"], outcome)
-    return counts
+    return send_round(
+        deps, "notifications", lambda message, now: _deliver(sender, message, now), lease_s=LEASE_S, limit=limit
+    )
 
 
 def _deliver(sender: Sender, message: Mapping[str, Any], now: datetime) -> dict[str, Any]:

@@ -49,31 +49,11 @@ def issue_ticket(
         service = uow.services.get(service_id)
         if service is None or service.branch_id != branch_id:
             raise NotFound("service_not_found", "no such service in this branch", "service_id")
-        if not service.active:
-            raise Conflict("service_closed", "this service is not offered right now", "service_id")
-        if not is_open(branch.opening_hours, now.astimezone(ZoneInfo(branch.timezone))):
-            raise Conflict("branch_closed", "the branch is closed now", None)
-        day = business_date(now, branch.timezone)
-        sequence = uow.tickets.next_sequence(branch_id, service_id, day)
-        ticket = uow.tickets.add(
-            {
-                "branch_id": branch_id,
-                "service_id": service_id,
-                "number": format_number(service.prefix, sequence),
-                "sequence": sequence,
-                "business_date": day,
-                "customer_class": cls.value,
-                "status": TicketStatus.WAITING.value,
-                "language": language,
-                "issued_at": now,
-                "anchor_at": appointment["anchor_at"] if appointment else now,
-                "tracking_token": secrets.token_urlsafe(18),
-                "appointment_code": appointment["code"] if appointment else None,
-                "device_id": principal.id if principal and principal.kind == "device" else None,
-            }
-        )
+        extra = {"device_id": principal.id if principal and principal.kind == "device" else None}
+        if appointment:
+            extra |= {"anchor_at": appointment["anchor_at"], "appointment_code": appointment["code"]}
+        ticket = add_waiting_ticket(uow, branch, service, cls, language, now, extra)
         view = ticket_view(uow, branch, ticket, now, with_track_url=True)
-        uow.emit(branch_id, protocol.TICKET_ISSUED, {"ticket": brief(ticket, None, branch.timezone)}, now)
     deps.commit_and_publish(uow)
     # The wait printed and shown at the kiosk, outside the write lock: from a forecast at most a
     # few seconds old (what it said of a ticket issued now), else one made now.
@@ -81,6 +61,39 @@ def issue_ticket(
         latest = deps.forecasts.of(uow, branch, now, recompute=False, max_age=ISSUE_MAX_AGE_S)
         view |= forecast_fields(latest, ticket)
     return view
+
+
+def add_waiting_ticket(
+    uow: Any, branch: Branch, service: Any, cls: CustomerClass, language: str, now: datetime, extra: dict[str, Any]
+) -> Ticket:
+    """A new waiting ticket with the next number of its service, announced as issued; ``extra``
+    may set ``anchor_at`` (its place in the queue: now unless given), ``appointment_code``, ``device_id``."""
+    if not service.active:
+        raise Conflict("service_closed", "this service is not offered right now", "service_id")
+    if not is_open(branch.opening_hours, now.astimezone(ZoneInfo(branch.timezone))):
+        raise Conflict("branch_closed", "the branch is closed now", None)
+    day = business_date(now, branch.timezone)
+    sequence = uow.tickets.next_sequence(branch.id, service.id, day)
+    ticket: Ticket = uow.tickets.add(
+        {
+            "branch_id": branch.id,
+            "service_id": service.id,
+            "number": format_number(service.prefix, sequence),
+            "sequence": sequence,
+            "business_date": day,
+            "customer_class": cls.value,
+            "status": TicketStatus.WAITING.value,
+            "language": language,
+            "issued_at": now,
+            "anchor_at": now,
+            "tracking_token": secrets.token_urlsafe(18),
+            "appointment_code": None,
+            "device_id": None,
+        }
+        | extra
+    )
+    uow.emit(branch.id, protocol.TICKET_ISSUED, {"ticket": brief(ticket, None, branch.timezone)}, now)
+    return ticket
 
 
 def _walk_in_class(value: str) -> CustomerClass:

@@ -473,6 +473,22 @@ class MemoryUnitOfWork:
     def media(self) -> ports.MediaRepository:
         _not_kept("media")
 
+    @property
+    def verifications(self) -> ports.VerificationsRepository:
+        _not_kept("remote verifications")
+
+    @property
+    def remote_tickets(self) -> ports.RemoteTicketsRepository:
+        _not_kept("remote tickets")
+
+    @property
+    def webhooks(self) -> ports.WebhookEndpointsRepository:
+        _not_kept("webhooks")
+
+    @property
+    def deliveries(self) -> ports.WebhookDeliveriesRepository:
+        _not_kept("webhook deliveries")
+
 
 class MemoryStore:
     def __init__(self) -> None:

@@ -223,6 +223,11 @@ class Notifications:
         )
         return [dict(r._mapping) for r in self.conn.execute(stmt)]
 
+    def any_due(self, now: datetime) -> bool:
+        """A read that lets the sender skip its write transaction when nothing is due."""
+        due = NO.c.status.in_([NoticeStatus.PENDING.value, NoticeStatus.SENDING.value]), NO.c.next_attempt_at <= now
+        return self.conn.execute(select(NO.c.id).where(*due).limit(1)).first() is not None
+
     def settle(self, notification_id: int, values: dict[str, Any]) -> None:
         """Record the outcome of a claimed message (still ``sending``)."""
         self.conn.execute(

@@ -16,6 +16,7 @@ from server.store import repositories as r
 from server.store import repositories_alerts as ra
 from server.store import repositories_booking as rb
 from server.store import repositories_floor as rf
+from server.store import repositories_remote as rr
 from server.store.faults import StoreFault, StoreHealth, translated
 from server.store.repositories_login import LoginFailures
 from server.store.stats import TicketStats
@@ -43,12 +44,18 @@ class UnitOfWork:
         self.notifications = rb.Notifications(conn)
         self.eligibility, self.media = rf.Eligibility(conn), rf.Media(conn)
         self.stats = TicketStats(conn)  # read-only
+        self.verifications, self.remote_tickets = rr.Verifications(conn), rr.RemoteTickets(conn)
+        self.webhooks = rr.WebhookEndpoints(conn)
+        self.deliveries = rr.WebhookDeliveries(conn, self.webhooks)
         # branch ids that got new events: pushed to clients after commit
         self.touched: set[int] = set()
 
     def emit(self, branch_id: int, name: str, payload: dict[str, Any], at: Any) -> int:
         self.touched.add(branch_id)
-        return self.events.append(branch_id, name, {"branch_id": branch_id, **payload}, at)
+        seq = self.events.append(branch_id, name, {"branch_id": branch_id, **payload}, at)
+        # integrators' webhooks: queued with the change, sent later by the scheduler
+        self.deliveries.queue(branch_id, name, {"branch_id": branch_id, "seq": seq, **payload}, at)
+        return seq
 
 
 class SqlStore:

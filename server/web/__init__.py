@@ -172,6 +172,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
         api_stats,
         pages,
     )
+    from server.web.api_remote import register_remote
     from server.web.errors import register_error_handlers
     from server.web.input_guard import refuse_unstorable_input
     from server.web.printing import PrintJobs
@@ -193,6 +194,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
     for bp in (module.bp for module in blueprints):
         app.register_blueprint(bp)
     _limit_public_routes(app, limiter)
+    register_remote(app, limiter, _holds_valid_token)
     speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"
     wiring.speech = Announcer(speech_cache, wiring.settings.speech_engine, process_only=async_mode() == "gevent")
     wiring.print_jobs = PrintJobs(wiring)

@@ -11,7 +11,7 @@ from apiflask import APIBlueprint
 from flask import Response
 from icalendar import Calendar, Event
 
-from server.services import booking, booking_admin, check_in
+from server.services import booking, booking_admin, check_in, remote_join
 from server.web import schemas_booking as s
 from server.web.context import deps, wiring
 from server.web.security import bearer_token, current_principal
@@ -112,7 +112,10 @@ def appointment_qr(code: str, query: dict[str, Any], headers: dict[str, Any]) ->
 )
 def check_in_appointment(branch_id: int, body: dict[str, Any]) -> Any:
     principal = current_principal()
-    ticket = check_in.check_in(deps(), principal, branch_id, body["code"], body.get("phone"))
+    # a remote ticket's arrival code (its QR on the holder's phone) checks the holder in
+    ticket = remote_join.check_in_remote(deps(), principal, branch_id, body["code"])
+    if ticket is None:
+        ticket = check_in.check_in(deps(), principal, branch_id, body["code"], body.get("phone"))
     wiring().print_jobs.at_kiosk(principal, ticket)
     return ticket
 

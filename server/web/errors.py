@@ -15,7 +15,15 @@ from server.store.faults import FULL, UNAVAILABLE, StoreFault
 
 log = logging.getLogger(__name__)
 
-STATUS = {"bad_request": 400, "invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403, "unauthorized": 401}
+STATUS = {
+    "bad_request": 400,
+    "invalid": 422,
+    "not_found": 404,
+    "conflict": 409,
+    "forbidden": 403,
+    "unauthorized": 401,
+    "too_many": 429,
+}
 
 HTTP_CODES = {
     400: "bad_request",

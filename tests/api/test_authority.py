@@ -246,6 +246,20 @@ def routes_of_branch(b: BranchFixture, ids: dict[str, int]) -> list[tuple[str, s
         ("POST", "/api/v1/branches/{branch_id}/media", f"{br}/media", None, 403),
         ("GET", "/api/v1/branches/{branch_id}/media", f"{br}/media", None, 403),
         ("DELETE", "/api/v1/branches/{branch_id}/media/{media_id}", f"{br}/media/1", None, 403),
+        ("POST", "/api/v1/tickets/{ticket_id}/arrived", f"/api/v1/tickets/{t}/arrived", {}, 403),
+        ("GET", "/api/v1/branches/{branch_id}/remote-settings", f"{br}/remote-settings", None, 403),
+        ("PATCH", "/api/v1/branches/{branch_id}/remote-settings", f"{br}/remote-settings", {"enabled": False}, 403),
+        ("GET", "/api/v1/branches/{branch_id}/remote-figures", f"{br}/remote-figures", None, 403),
+        (
+            "POST",
+            "/api/v1/branches/{branch_id}/webhooks",
+            f"{br}/webhooks",
+            {"url": "http://127.0.0.1:9/x", "events": ["ticket_called"]},
+            403,
+        ),
+        ("GET", "/api/v1/branches/{branch_id}/webhooks", f"{br}/webhooks", None, 403),
+        ("DELETE", "/api/v1/branches/{branch_id}/webhooks/{webhook_id}", f"{br}/webhooks/1", None, 403),
+        ("GET", "/api/v1/branches/{branch_id}/webhook-deliveries", f"{br}/webhook-deliveries", None, 403),
     ]
 
 

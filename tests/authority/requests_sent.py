@@ -104,6 +104,21 @@ REQUESTS: dict[str, tuple[dict[str, Any], Any]] = {
     "GET /api/v1/branches/{branch_id}/media": ({}, None),
     "DELETE /api/v1/branches/{branch_id}/media/{media_id}": ({}, None),
     "GET /api/v1/media/{name}": ({}, None),
+    "GET /api/v1/join/{branch_code}": ({}, None),
+    "POST /api/v1/branches/{branch_id}/remote-tickets": (
+        {},
+        {"service_id": "{service_id}", "phone": "13900000000", "language": "en"},
+    ),
+    "POST /api/v1/remote-tickets/{verification_id}/verify": ({}, {"code": "{remote_code}"}),
+    "POST /api/v1/tickets/{ticket_id}/arrived": ({}, {}),
+    "POST /api/v1/tickets/{ticket_id}/remote": ({}, {"token": "{ticket_token}"}),
+    "GET /api/v1/branches/{branch_id}/remote-settings": ({}, None),
+    "PATCH /api/v1/branches/{branch_id}/remote-settings": ({}, {"step_back_places": 2}),
+    "GET /api/v1/branches/{branch_id}/remote-figures": ({}, None),
+    "POST /api/v1/branches/{branch_id}/webhooks": ({}, {"url": "http://127.0.0.1:9/hook", "events": ["ticket_called"]}),
+    "GET /api/v1/branches/{branch_id}/webhooks": ({}, None),
+    "DELETE /api/v1/branches/{branch_id}/webhooks/{webhook_id}": ({}, None),
+    "GET /api/v1/branches/{branch_id}/webhook-deliveries": ({}, None),
 }
 
 

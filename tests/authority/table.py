@@ -95,6 +95,18 @@ HTTP: dict[str, str] = {
     "GET /api/v1/branches/{branch_id}/media": "200 200 403 403 403 403 200 401 401 401",
     "DELETE /api/v1/branches/{branch_id}/media/{media_id}": "404 404 403 403 403 403 403 401 401 401",
     "GET /api/v1/media/{name}": "404 404 404 404 404 404 404 404 404 404",
+    "GET /api/v1/join/{branch_code}": "200 200 200 200 200 200 200 200 200 200",
+    "POST /api/v1/branches/{branch_id}/remote-tickets": "202 202 202 202 202 202 202 202 202 202",
+    "POST /api/v1/remote-tickets/{verification_id}/verify": "201 201 201 201 201 201 201 201 201 201",
+    "POST /api/v1/tickets/{ticket_id}/arrived": "409 409 403 409 403 409 403 401 404 401",
+    "POST /api/v1/tickets/{ticket_id}/remote": "200 200 200 200 200 200 200 200 200 200",
+    "GET /api/v1/branches/{branch_id}/remote-settings": "200 200 403 403 403 403 403 401 401 401",
+    "PATCH /api/v1/branches/{branch_id}/remote-settings": "200 200 403 403 403 403 403 401 401 401",
+    "GET /api/v1/branches/{branch_id}/remote-figures": "200 200 403 403 403 403 403 401 401 401",
+    "POST /api/v1/branches/{branch_id}/webhooks": "201 201 403 403 403 403 403 401 401 401",
+    "GET /api/v1/branches/{branch_id}/webhooks": "200 200 403 403 403 403 403 401 401 401",
+    "DELETE /api/v1/branches/{branch_id}/webhooks/{webhook_id}": "404 404 403 403 403 403 403 401 401 401",
+    "GET /api/v1/branches/{branch_id}/webhook-deliveries": "200 200 403 403 403 403 403 401 401 401",
 }
 
 # Cells a change in flight still answers differently: strict, so they flip to passing when it lands.

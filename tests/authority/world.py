@@ -6,13 +6,14 @@ staff. The same request goes out under every caller, so a cell differs only by w
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from server.services import booking, booking_admin, setup, tickets
+from server.services import booking, booking_admin, remote_join, setup, tickets
 from tests.support.builders import ROOT, BranchFixture, admin_token, build_branch
 
 WEEKDAYS = {day: [["09:00", "12:00"], ["13:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
@@ -83,6 +84,12 @@ def build_world(deps: Any) -> World:
             "language": "zh",
         },
     )
+    verification = remote_join.request_code(
+        deps, here.id, {"service_id": here.services["B"], "phone": "13900000007", "language": "zh"}, "127.0.0.1"
+    )
+    with deps.store.read() as uow:
+        sent = uow.notifications.for_branch(here.id, None, 1)[0]["body"]
+    remote_code = re.search(r"\d{6}", sent).group(0)  # type: ignore[union-attr]
     tokens: dict[str, str | None] = {
         "admin": admin_token(deps),
         "manager": here.tokens["manager"],
@@ -114,6 +121,10 @@ def build_world(deps: Any) -> World:
         "entry_id": 999999,
         "media_id": 999999,
         "name": "0" * 32 + ".png",
+        "branch_code": "A1",
+        "verification_id": verification["verification_id"],
+        "remote_code": remote_code,
+        "webhook_id": 999999,  # none registered: the allowed get as far as looking it up
     }
     return World(here, other, tokens, ids)
 

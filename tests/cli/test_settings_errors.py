@@ -32,7 +32,13 @@ BAD_SETTINGS = [
         "Error: BRANCHQ_SCHEDULER must be 1 or 0 (true/false, yes/no, on/off), not 'maybe'",
     ),
     ({"BRANCHQ_SPEECH_ENGINE": "festival"}, "Error: BRANCHQ_SPEECH_ENGINE must be one of espeak, none, not 'festival'"),
-    ({"BRANCHQ_NOTIFY": "sms"}, "Error: BRANCHQ_NOTIFY must be one of log, smtp, webhook, not 'sms'"),
+    ({"BRANCHQ_NOTIFY": "pigeon"}, "Error: BRANCHQ_NOTIFY must be one of log, smtp, webhook, sms, not 'pigeon'"),
+    ({"BRANCHQ_NOTIFY": "sms"}, "Error: BRANCHQ_NOTIFY=sms needs BRANCHQ_SMS_URL (the SMS gateway to post to)"),
+    (
+        {"BRANCHQ_NOTIFY": "sms", "BRANCHQ_SMS_URL": "http://gw", "BRANCHQ_SMS_AUTH_HEADER": "no-colon"},
+        "Error: BRANCHQ_SMS_AUTH_HEADER must be a whole header",
+    ),
+    ({"BRANCHQ_WEBHOOK_ALLOW_PRIVATE": "maybe"}, "Error: BRANCHQ_WEBHOOK_ALLOW_PRIVATE must be 1 or 0"),
     (
         {"BRANCHQ_NOTIFY": "smtp"},
         "Error: BRANCHQ_NOTIFY=smtp needs BRANCHQ_SMTP_HOST (the mail server to send through)",

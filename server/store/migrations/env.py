@@ -8,7 +8,8 @@ from sqlmodel import SQLModel
 import server.store.tables
 import server.store.tables_alerts
 import server.store.tables_booking
-import server.store.tables_floor  # noqa: F401
+import server.store.tables_floor
+import server.store.tables_remote  # noqa: F401
 
 target_metadata = SQLModel.metadata
 
