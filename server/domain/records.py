@@ -44,6 +44,7 @@ class Counter:
     name: str
     service_ids: list[int]
     status: CounterStatus = CounterStatus.CLOSED
+    pause_reason: str | None = None
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Device:
     revoked: bool = False
     status: dict[str, Any] = field(default_factory=dict)
     last_seen_at: datetime | None = None
+    counter_id: int | None = None
 
 
 @dataclass

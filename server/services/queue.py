@@ -8,7 +8,7 @@ from server.domain.records import Principal
 from server.services.context import STAFF_ROLES, Deps, found, require
 from server.services.views import queue_snapshot
 
-SCREEN_ROLES = (*STAFF_ROLES, "display", "kiosk")
+SCREEN_ROLES = (*STAFF_ROLES, "display", "kiosk", "rating")
 
 
 def snapshot(deps: Deps, principal: Principal | None, branch_id: int) -> dict[str, Any]:

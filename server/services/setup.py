@@ -17,7 +17,11 @@ from server.services.views import branch_view, counter_view, counters_now, iso, 
 
 MANAGERS = ("admin", "manager")
 ROLES = ("admin", "manager", "teller")
-DEVICE_KINDS = ("kiosk", "display")
+DEVICE_KINDS = ("kiosk", "display", "rating")
+# kinds that belong to one counter of the branch
+COUNTER_DEVICE_KINDS = ("rating",)
+# the page a device of each kind opens, where it is not named after the kind
+DEVICE_PAGES = {"rating": "rate"}
 
 
 def _check_timezone(name: str) -> str:
@@ -79,7 +83,7 @@ def update_branch(deps: Deps, principal: Principal | None, branch_id: int, data:
 
 
 def list_branches(deps: Deps, principal: Principal | None) -> list[dict[str, Any]]:
-    who = require(principal, (*ROLES, "kiosk", "display"))
+    who = require(principal, (*ROLES, "kiosk", "display", "rating"))
     now = deps.clock()
     with deps.store.read() as uow:
         branches = uow.branches.all(None if who.role == "admin" else who.branch_ids)
@@ -87,7 +91,7 @@ def list_branches(deps: Deps, principal: Principal | None) -> list[dict[str, Any
 
 
 def get_branch(deps: Deps, principal: Principal | None, branch_id: int) -> dict[str, Any]:
-    require(principal, (*ROLES, "kiosk", "display"), branch_id)
+    require(principal, (*ROLES, "kiosk", "display", "rating"), branch_id)
     with deps.store.read() as uow:
         return branch_view(found(uow.branches.get(branch_id), "branch"), deps.clock())
 
@@ -356,6 +360,7 @@ def _device_view(device: Any, branch: Any, now: Any) -> dict[str, Any]:
         "branch_id": device.branch_id,
         "kind": device.kind,
         "name": device.name,
+        "counter_id": device.counter_id,
         "revoked": device.revoked,
         "status": device.status,
         "online": seen is not None and (now - seen).total_seconds() <= heartbeat,
@@ -366,16 +371,25 @@ def _device_view(device: Any, branch: Any, now: Any) -> dict[str, Any]:
 def create_device(deps: Deps, principal: Principal | None, branch_id: int, data: dict[str, Any]) -> dict[str, Any]:
     require(principal, MANAGERS, branch_id)
     if data["kind"] not in DEVICE_KINDS:
-        raise InvalidInput("invalid_device_kind", "kind must be kiosk or display", "kind")
+        raise InvalidInput("invalid_device_kind", f"kind must be one of {', '.join(DEVICE_KINDS)}", "kind")
     now = deps.clock()
     with deps.store.write() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
-        device = uow.devices.add(
-            {"branch_id": branch_id, "kind": data["kind"], "name": data["name"], "created_at": now, "status": {}}
-        )
+        values = {"branch_id": branch_id, "kind": data["kind"], "name": data["name"], "created_at": now, "status": {}}
+        device = uow.devices.add(values | {"counter_id": _device_counter(uow, branch_id, data)})
         token = new_token(uow, now, device_id=device.id)
-        pair_url = f"/{device.kind}?device={pairing_token(uow, now, device.id)}"
+        pair_url = f"/{DEVICE_PAGES.get(device.kind, device.kind)}?device={pairing_token(uow, now, device.id)}"
     return _device_view(device, branch, now) | {"token": token, "pair_url": pair_url}
+
+
+def _device_counter(uow: Any, branch_id: int, data: dict[str, Any]) -> int | None:
+    """A rating pad names its counter, in the same branch; other kinds name none."""
+    if data["kind"] not in COUNTER_DEVICE_KINDS:
+        return None
+    counter = uow.counters.get(data.get("counter_id") or 0)
+    if counter is None or counter.branch_id != branch_id:
+        raise InvalidInput("invalid_counter", "a rating pad needs a counter_id of this branch", "counter_id")
+    return int(counter.id)
 
 
 def revoke_device(deps: Deps, principal: Principal | None, branch_id: int, device_id: int) -> None:

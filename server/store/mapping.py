@@ -43,6 +43,7 @@ def counter(row: Any) -> Counter:
         name=row.name,
         service_ids=list(row.service_ids),
         status=CounterStatus(row.status),
+        pause_reason=row.pause_reason,
     )
 
 
@@ -59,6 +60,7 @@ def device(row: Any) -> Device:
         revoked=bool(row.revoked),
         status=dict(row.status or {}),
         last_seen_at=aware(row.last_seen_at),
+        counter_id=row.counter_id,
     )
 
 

@@ -54,6 +54,8 @@ class CounterRow(SQLModel, table=True):
     status: str = Field(default="closed", max_length=16)
     # when the status last changed (a long pause raises an alert)
     status_since: datetime | None = utc_column()
+    # why a paused counter is paused (break, meeting, training); None otherwise
+    pause_reason: str | None = Field(default=None, max_length=16)
 
 
 class UserRow(SQLModel, table=True):
@@ -85,6 +87,8 @@ class DeviceRow(SQLModel, table=True):
     branch_id: int = Field(foreign_key="branch.id", index=True)
     kind: str = Field(max_length=16)
     name: str = Field(max_length=120)
+    # the counter a rating pad (or window screen) belongs to
+    counter_id: int | None = Field(default=None)
     revoked: bool = Field(default=False)
     status: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime | None = utc_column()
@@ -158,6 +162,9 @@ class FeedbackRow(SQLModel, table=True):
     branch_id: int = Field(foreign_key="branch.id", index=True)
     score: int
     comment: str = Field(default="", max_length=500)
+    # the teller and counter that served the ticket, kept with the rating
+    served_by: int | None = Field(default=None)
+    counter_id: int | None = Field(default=None)
     created_at: datetime | None = utc_column()
 
 

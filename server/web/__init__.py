@@ -160,7 +160,7 @@ def _trust_proxies(app: APIFlask, hops: int) -> None:
 
 
 def _register_web(app: APIFlask, wiring: Wiring) -> None:
-    from server.web import api_alerts, api_booking, api_misc, api_queue, api_setup, api_stats, pages
+    from server.web import api_alerts, api_booking, api_floor, api_misc, api_queue, api_setup, api_stats, pages
     from server.web.errors import register_error_handlers
     from server.web.input_guard import refuse_unstorable_input
     from server.web.printing import PrintJobs
@@ -177,7 +177,8 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
         in_memory_fallback_enabled=True,
     )
     app.extensions["limiter"] = limiter
-    for bp in (api_setup.bp, api_queue.bp, api_misc.bp, api_booking.bp, api_stats.bp, api_alerts.bp, pages.bp):
+    blueprints = (api_setup, api_queue, api_misc, api_booking, api_stats, api_alerts, api_floor, pages)
+    for bp in (module.bp for module in blueprints):
         app.register_blueprint(bp)
     _limit_public_routes(app, limiter)
     speech_cache = wiring.settings.speech_cache_dir or wiring.settings.instance_dir / "speech"

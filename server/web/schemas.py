@@ -155,6 +155,7 @@ class CounterOut(Schema):
     name = String()
     service_ids = List(Integer())
     status = String()
+    pause_reason = String(allow_none=True, metadata={"description": "break, meeting or training while paused"})
     ticket = Dict(allow_none=True)
 
 
@@ -177,8 +178,9 @@ class UserOut(UserBrief):
 
 
 class DeviceIn(Schema):
-    kind = String(required=True, validate=OneOf(["kiosk", "display"]))
+    kind = String(required=True, validate=OneOf(["kiosk", "display", "rating"]))
     name = String(required=True, validate=Length(1, 120))
+    counter_id = Id(metadata={"description": "rating: the counter whose customers the pad faces"})
 
 
 class DeviceOut(Schema):
@@ -186,6 +188,7 @@ class DeviceOut(Schema):
     branch_id = Integer()
     kind = String()
     name = String()
+    counter_id = Integer(allow_none=True)
     revoked = Boolean()
     status = Dict()
     online = Boolean(metadata={"description": "heard from within the branch's heartbeat (default 60 s)"})
@@ -271,6 +274,10 @@ class TransferIn(Schema):
 
 class CancelIn(Schema):
     token = String(validate=Length(1, 128))
+
+
+class PauseIn(Schema):
+    reason = String(validate=OneOf(["break", "meeting", "training"]))
 
 
 class FeedbackIn(Schema):
