@@ -69,7 +69,8 @@ def test_a_zh_customer_rates_without_a_comment_and_the_next_call_sends_the_pad_b
 ) -> None:
     ticket = serve_at_counter_one(site, "zh")
     pad.wait_for_selector("#ask:not([hidden])")
-    assert ticket["number"] in pad.locator("#ask-title").inner_text() and "评价" in pad.locator("#ask-title").inner_text()
+    title = pad.locator("#ask-title").inner_text()
+    assert ticket["number"] in title and "评价" in title
     screenshot(pad, "rate-ask-zh")
     pad.click("#faces button[data-score='5']")
     pad.click("#skip-comment")
