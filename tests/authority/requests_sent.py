@@ -83,6 +83,7 @@ REQUESTS: dict[str, tuple[dict[str, Any], Any]] = {
             "name": "李",
             "phone": "13900000000",
             "language": "zh",
+            "consent": True,
         },
     ),
     "GET /api/v1/appointments/{code}": ({"phone": "{phone}"}, None),

@@ -161,3 +161,12 @@ def test_the_public_booking_page_lists_bookable_branches(client: Any, bookable: 
     assert branches[0]["id"] == bookable.id
     assert {s["id"] for s in branches[0]["services"]} == set(bookable.services.values())
     assert client.get("/book").status_code == 200
+
+
+def test_a_booking_needs_the_customers_consent_to_keep_their_name_and_phone(client, bookable):
+    for consent in ({}, {"consent": False}):
+        body = book_body(bookable, "2026-11-24T09:10:00+08:00") | consent
+        if not consent:
+            body.pop("consent")
+        refused = client.post("/api/v1/appointments", json=body)
+        assert refused.status_code == 422 and refused.json["error"]["field"] == "consent", refused.json

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 
+from server.settings import Settings
 from tests.browser.conftest import Site, staff_login
 from tests.support.builders import PASSWORD
 
@@ -39,3 +42,31 @@ def clear_queue(site: Site) -> None:
             api(site, "POST", f"/api/v1/tickets/{ticket['id']}/finish", "manager")
     for counter_id in site.branch.counters.values():
         api(site, "POST", f"/api/v1/counters/{counter_id}/close", "manager")
+
+
+def audit_log(site: Site, ticket_id: int) -> list[tuple[str, dict[str, Any]]]:
+    """(action, detail) of the ticket's audit rows, read from the live server's database."""
+    from server.web import create_app
+
+    settings = Settings(database_url=site.server.database_url, secret_key="audit", instance_dir=site.instance)
+    store = create_app(settings).extensions["branchq"].deps.store
+    with store.read() as uow:
+        rows = [(row["action"], row["detail"]) for row in uow.audit.for_ticket(ticket_id)]
+    store.engine.dispose()
+    return rows
+
+
+def book_now(site: Site, name: str = "王芳") -> dict[str, Any]:
+    """A booking of service A whose check-in window is open now (the branch is always open)."""
+    branch, service = site.branch.id, site.branch.services["A"]
+    api(site, "PATCH", f"/api/v1/branches/{branch}/services/{service}/booking-settings", "manager", {"reserved_share": 1.0})
+    zone = ZoneInfo("Asia/Shanghai")
+    today = datetime.now(UTC).astimezone(zone).date().isoformat()
+    slots = requests.get(f"{site.url}/api/v1/branches/{branch}/slots?service_id={service}&date={today}", timeout=10).json()
+    soon = datetime.now(UTC) + timedelta(minutes=25)
+    start = next(s["start"] for s in slots if s["available"] and datetime.fromisoformat(s["start"]) <= soon)
+    body = {"branch_id": branch, "service_id": service, "start": start, "name": name, "phone": "13812345678"}
+    body |= {"language": "zh", "consent": True}
+    response = requests.post(f"{site.url}/api/v1/appointments", json=body, timeout=10)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
