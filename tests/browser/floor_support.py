@@ -59,10 +59,12 @@ def audit_log(site: Site, ticket_id: int) -> list[tuple[str, dict[str, Any]]]:
 def book_now(site: Site, name: str = "王芳") -> dict[str, Any]:
     """A booking of service A whose check-in window is open now (the branch is always open)."""
     branch, service = site.branch.id, site.branch.services["A"]
-    api(site, "PATCH", f"/api/v1/branches/{branch}/services/{service}/booking-settings", "manager", {"reserved_share": 1.0})
+    rules = f"/api/v1/branches/{branch}/services/{service}/booking-settings"
+    api(site, "PATCH", rules, "manager", {"reserved_share": 1.0})
     zone = ZoneInfo("Asia/Shanghai")
     today = datetime.now(UTC).astimezone(zone).date().isoformat()
-    slots = requests.get(f"{site.url}/api/v1/branches/{branch}/slots?service_id={service}&date={today}", timeout=10).json()
+    query = {"service_id": service, "date": today}
+    slots = requests.get(f"{site.url}/api/v1/branches/{branch}/slots", params=query, timeout=10).json()
     soon = datetime.now(UTC) + timedelta(minutes=25)
     start = next(s["start"] for s in slots if s["available"] and datetime.fromisoformat(s["start"]) <= soon)
     body = {"branch_id": branch, "service_id": service, "start": start, "name": name, "phone": "13812345678"}
