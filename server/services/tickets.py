@@ -209,6 +209,9 @@ def _authorise_change(principal: Principal | None, ticket: Ticket, action: str, 
     if action == "cancel" and token is not None:
         if not same_secret(token, ticket.tracking_token):
             raise Unauthorized("invalid_ticket_token", "the tracking token does not match", "token")
+        if ticket.status is not TicketStatus.WAITING:
+            # once called, the customer is expected at the counter: the teller decides (no-show)
+            raise Conflict("ticket_called", "a called ticket can no longer be cancelled from the phone", "status")
         return
     require(principal, STAFF_ROLES, ticket.branch_id)
 

@@ -135,3 +135,24 @@ def test_the_tellers_day_counts_served_no_shows_and_service_time_from_the_ticket
     assert (day["served"], day["no_show"], day["mean_service_s"]) == (1, 1, 240)
     manager_day = client.get(f"/api/v1/branches/{branch.id}/my-day", headers=branch.headers("manager")).json
     assert manager_day["served"] == 0
+
+
+def test_the_holder_cannot_cancel_once_called(client, branch):
+    ticket = issue(client, branch)
+    token = ticket["track_url"].split("token=")[1]
+    client.post(f"/api/v1/counters/{branch.counters[1]}/open", headers=branch.headers())
+    client.post(f"/api/v1/counters/{branch.counters[1]}/call-next", headers=branch.headers())
+    refused = client.post(f"/api/v1/tickets/{ticket['id']}/cancel", json={"token": token})
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "ticket_called"
+    assert client.post(f"/api/v1/tickets/{ticket['id']}/cancel", json={}, headers=branch.headers()).status_code == 200
+
+
+def test_no_turn_near_while_no_open_counter_serves_the_ticket(client, branch):
+    ticket = issue(client, branch)
+    token = ticket["track_url"].split("token=")[1]
+    client.post(f"/api/v1/counters/{branch.counters[1]}/open", headers=branch.headers())
+    near = client.get(f"/api/v1/tickets/{ticket['id']}", query_string={"token": token}).json
+    assert near["turn_near"] is True
+    client.post(f"/api/v1/counters/{branch.counters[1]}/close", headers=branch.headers())
+    closed = client.get(f"/api/v1/tickets/{ticket['id']}", query_string={"token": token}).json
+    assert closed["turn_near"] is False and closed["estimated_wait"] is None

@@ -143,4 +143,27 @@ export function langToggle(button, storageKey) {
   label();
 }
 
+/** Large print (type 1.5x) where the page's <html> has class "offers-large-print": a toggle in
+ * the top bar, remembered per page; the look is one rule in base.css. */
+function offerLargePrint() {
+  const root = document.documentElement;
+  if (!root.classList.contains("offers-large-print")) return;
+  const key = `branchq.large_print.${location.pathname.split("/")[1]}`;
+  const apply = (on) => {
+    root.classList.toggle("large-print", on);
+    button.setAttribute("aria-pressed", String(on));
+  };
+  const button = el("button", { type: "button", id: "large-print", "data-i18n": "a11y.large_print" });
+  button.addEventListener("click", () => {
+    const on = !root.classList.contains("large-print");
+    localStorage.setItem(key, on ? "1" : "0");
+    apply(on);
+  });
+  const bar = document.querySelector(".topbar");
+  bar?.insertBefore(button, bar.querySelector("#lang"));
+  apply(localStorage.getItem(key) === "1");
+}
+
+offerLargePrint();
+
 export { BranchFeed } from "./feed.js";
