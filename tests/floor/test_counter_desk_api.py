@@ -156,3 +156,27 @@ def test_no_turn_near_while_no_open_counter_serves_the_ticket(client, branch):
     client.post(f"/api/v1/counters/{branch.counters[1]}/close", headers=branch.headers())
     closed = client.get(f"/api/v1/tickets/{ticket['id']}", query_string={"token": token}).json
     assert closed["turn_near"] is False and closed["estimated_wait"] is None
+
+
+def test_a_rating_pad_may_only_read_the_queue_and_rate_its_counters_ticket(client, branch):
+    pad = rating_pad(client, branch)
+    ticket = issue(client, branch)
+    b, c, t = branch.id, branch.counters[1], ticket["id"]
+    refused = [
+        ("POST", f"/api/v1/branches/{b}/tickets", {"service_id": branch.services["A"]}),
+        ("GET", f"/api/v1/branches/{b}/tickets", None),
+        ("POST", f"/api/v1/counters/{c}/open", None),
+        ("POST", f"/api/v1/counters/{c}/call-next", None),
+        ("POST", f"/api/v1/tickets/{t}/cancel", {}),
+        ("GET", f"/api/v1/tickets/{t}", None),
+        ("GET", f"/api/v1/counters/{c}/waiting", None),
+        ("GET", f"/api/v1/branches/{b}/my-day", None),
+        ("POST", f"/api/v1/branches/{b}/lobby/tickets", {"service_id": branch.services["A"], "reason": "x"}),
+        ("POST", f"/api/v1/tickets/{t}/move", {"customer_class": "vip", "reason": "x"}),
+        ("GET", f"/api/v1/branches/{b}/alerts", None),
+        ("POST", f"/api/v1/branches/{b}/devices", {"kind": "kiosk", "name": "x"}),
+    ]
+    for method, url, body in refused:
+        assert client.open(url, method=method, json=body, headers=pad).status_code == 403, (method, url)
+    assert client.get(f"/api/v1/branches/{b}/queue", headers=pad).status_code == 200  # what a display sees
+    assert client.get("/api/v1/rating-pad", headers=pad).status_code == 200
