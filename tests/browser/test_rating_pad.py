@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Site, screenshot, start_site, switch_language
+from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language
 from tests.browser.floor_support import api, clear_queue, issue
+from tests.support.builders import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,13 @@ def serve_at_counter_one(site: Site, language: str) -> dict[str, Any]:
     return ticket
 
 
-def test_the_pad_asks_after_finish_in_the_customers_language_and_a_low_score_alerts(site: Site, pad: Any) -> None:
+def test_the_pad_asks_after_finish_in_the_customers_language_and_a_low_score_alerts(
+    site: Site, pad: Any, new_page: Any
+) -> None:
+    manager = new_page(1440, 900)
+    manager.goto(f"{site.url}/manager")
+    staff_login(manager, "manager-b1", PASSWORD)
+    manager.wait_for_selector("#m-devices tr")
     assert pad.locator("#r-counter").inner_text() == "1 号窗口"
     screenshot(pad, "rate-idle-zh")
     ticket = serve_at_counter_one(site, "en")
@@ -60,6 +67,8 @@ def test_the_pad_asks_after_finish_in_the_customers_language_and_a_low_score_ale
     alerts = api(site, "GET", f"/api/v1/branches/{site.branch.id}/alerts", "manager")
     low = [a for a in alerts if a["kind"] == "low_feedback" and a["subject"] == {"ticket_id": ticket["id"]}]
     assert len(low) == 1
+    manager.wait_for_selector("#m-alerts li.open[data-kind=low_feedback]")  # pushed live to the manager
+    assert f"{ticket['number']}" in manager.inner_text("#m-alerts li.open[data-kind=low_feedback]")
     pad.wait_for_selector("#idle:not([hidden])", timeout=8000)
     assert pad.evaluate("document.documentElement.lang") == "zh-CN"  # the next customer starts in the pad's own
 
