@@ -96,3 +96,16 @@ def test_a_zh_customer_rates_without_a_comment_and_the_next_call_sends_the_pad_b
     pad.wait_for_selector("#idle:not([hidden])")  # the customer left without rating: the pad stops asking
     switch_language(pad, "en")
     screenshot(pad, "rate-idle-en")
+
+
+def test_a_customer_who_walks_away_leaves_the_pad_idle_after_the_branchs_window(site: Site, pad: Any) -> None:
+    branch = f"/api/v1/branches/{site.branch.id}"
+    api(site, "PATCH", branch, "manager", {"settings": {"rating_window_s": 10}})
+    try:
+        pad.reload()
+        pad.wait_for_selector("#idle:not([hidden])")
+        serve_at_counter_one(site, "zh")
+        pad.wait_for_selector("#ask:not([hidden])")
+        pad.wait_for_selector("#idle:not([hidden])", timeout=15_000)  # nobody touched it: the question goes
+    finally:
+        api(site, "PATCH", branch, "manager", {"settings": {}})

@@ -4,7 +4,7 @@ import { $, BranchFeed, api, el, getLang, onLangChange, setLang, show, t } from 
 import { connectionBadge, debounce, startDevicePage } from "./device.js";
 
 const LANG_KEY = "branchq.lang.rating";
-const IDLE_AFTER_MS = 45000; // a customer who walked away: back to idle
+const IDLE_AFTER_MS = 45000; // a customer who walked away: back to idle (sooner if the branch's window is shorter)
 const THANKS_MS = 4000;
 const COLOURS = ["#ff5a5f", "#ff9f1c", "#ffd23f", "#9be15d", "#3ddc84"];
 // Mouth curves from sad (1) to happy (5): the quadratic control point's height.
@@ -133,7 +133,7 @@ function idle() {
 function keepAwake() {
   if ($("#ask").hidden) return;
   clearTimeout(state.timer);
-  state.timer = setTimeout(idle, IDLE_AFTER_MS);
+  state.timer = setTimeout(idle, Math.min(IDLE_AFTER_MS, (state.pad?.window_s || 120) * 1000));
 }
 
 main();
