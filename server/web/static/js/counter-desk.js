@@ -35,6 +35,7 @@ function drawRows(rows, counter, snapshot, onCall) {
     ),
   );
   show($("#c-queue-empty"), rows.length === 0);
+  show($(".queue-list"), rows.length > 0);
 }
 
 /** The teller's figures today, counted by the server from the tickets (not kept in this browser). */
