@@ -134,7 +134,12 @@ def test_recalls_stop_at_the_limit_with_a_clear_message(site: Site, new_page: An
     page.wait_for_selector(f"#c-number:text('{ticket['number']}')")
     for n in range(1, 4):
         page.click("#a-recall")
-        page.wait_for_selector(f"#c-recalls:text('已重呼 {n} 次')")
-    page.click("#a-recall")
-    page.wait_for_selector("#c-message.warn:has-text('已达重呼上限')")
+        page.wait_for_selector(f"#c-recalls:text('已重呼 {n}/3 次')")
+    page.wait_for_selector("#a-recall:disabled")  # the branch's limit: next is no-show
+    assert page.locator("#a-noshow").is_enabled()
+    refused = api(site, "POST", f"/api/v1/tickets/{ticket['id']}/recall")  # and the server holds it
+    assert refused["error"]["code"] == "recall_limit"
+    ime_key(page, "KeyR")
+    page.wait_for_timeout(300)
+    assert api(site, "GET", f"/api/v1/tickets/{ticket['id']}")["recall_count"] == 3
     screenshot(page, "counter-recall-limit-zh")

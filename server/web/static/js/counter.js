@@ -9,7 +9,7 @@ const state = { session: null, branchId: null, counter: null, snapshot: null, ti
 async function main() {
   state.session = await startStaffPage("counter");
   const select = $("#branch");
-  await loadBranches(select, state.session.token, "branchq.counter.branch");
+  state.branches = await loadBranches(select, state.session.token, "branchq.counter.branch");
   select.addEventListener("change", () => chooseCounter(Number(select.value)));
   show($("#choose"), true);
   chooseCounter(Number(select.value));
@@ -105,7 +105,13 @@ function drawTicket() {
   $("#c-wait").textContent = t("counter.waited", { min: Math.max(0, Math.round(waited)) });
   $("#c-reason").textContent = pick(ticket.call_reason?.text);
   show($("#c-recalls"), ticket.recall_count > 0);
-  $("#c-recalls").textContent = t("counter.recalled", { n: ticket.recall_count || 0 });
+  $("#c-recalls").textContent = t("counter.recalled_of", { n: ticket.recall_count || 0, limit: recallLimit() });
+}
+
+/** The branch's recall limit (settings.recall_limit, default 3); the server enforces it too. */
+function recallLimit() {
+  const limit = state.branches?.find((b) => b.id === state.branchId)?.settings?.recall_limit;
+  return Number.isInteger(limit) && limit >= 0 && limit <= 20 ? limit : 3;
 }
 
 function drawButtons() {
@@ -114,7 +120,7 @@ function drawButtons() {
   const enable = {
     "a-next": open && !status,
     "a-call": open && !status,
-    "a-recall": status === "called",
+    "a-recall": status === "called" && (state.ticket.recall_count || 0) < recallLimit(),
     "a-start": status === "called",
     "a-noshow": status === "called",
     "a-finish": status === "serving",
