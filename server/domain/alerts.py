@@ -24,11 +24,15 @@ class Thresholds:
 
     device_heartbeat_s: int = 60
     counter_paused_long_s: int = 15 * 60
+    # a rating this low or lower raises ``low_feedback``, open for this long
+    low_feedback_score: int = 2
+    low_feedback_open_s: int = 60 * 60
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | None) -> Thresholds:
         given = dict((settings or {}).get("alerts") or {})
-        values = {k: given[k] for k in ("device_heartbeat_s", "counter_paused_long_s") if isinstance(given.get(k), int)}
+        names = ("device_heartbeat_s", "counter_paused_long_s", "low_feedback_score", "low_feedback_open_s")
+        values = {k: given[k] for k in names if isinstance(given.get(k), int)}
         return cls(**values)
 
 
@@ -60,6 +64,16 @@ class DeviceState:
     # seconds since the device was last heard from; None when it never was
     silent_s: int | None
     printer_status: str | None = None
+
+
+@dataclass(frozen=True)
+class LowFeedback:
+    """A customer's low rating of one served ticket."""
+
+    ticket_id: int
+    number: str
+    score: int
+    counter_number: int | None
 
 
 @dataclass(frozen=True)
@@ -120,14 +134,23 @@ def device_alerts(device: DeviceState, limits: Thresholds) -> list[Wanted]:
     return []
 
 
+def feedback_alert(rating: LowFeedback) -> Wanted:
+    params = {"number": rating.number, "score": rating.score, "counter": rating.counter_number}
+    key = "alert.message.low_feedback" if rating.counter_number is None else "alert.message.low_feedback_at"
+    message = Text(key, params)
+    return Wanted("low_feedback", {"ticket_id": rating.ticket_id}, "warning", message)
+
+
 def wanted_alerts(
     services: Iterable[ServiceLoad],
     counters: Iterable[CounterState],
     devices: Iterable[DeviceState],
     limits: Thresholds,
+    low_ratings: Iterable[LowFeedback] = (),
 ) -> dict[str, Wanted]:
-    """The alerts that should be open, by subject key."""
-    found = [a for s in services for a in service_alerts(s)]
+    """The alerts that should be open, by subject key (a low rating stays wanted for a while)."""
+    found = [feedback_alert(r) for r in low_ratings]
+    found += [a for s in services for a in service_alerts(s)]
     found += [a for c in counters for a in counter_alerts(c, limits)]
     found += [a for d in devices for a in device_alerts(d, limits)]
     return {a.key: a for a in found}

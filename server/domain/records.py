@@ -44,6 +44,7 @@ class Counter:
     name: dict[str, str]
     service_ids: list[int]
     status: CounterStatus = CounterStatus.CLOSED
+    pause_reason: str | None = None
 
 
 @dataclass

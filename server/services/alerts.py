@@ -3,11 +3,19 @@ seconds by the scheduler; listed and acknowledged by managers; pushed as the ``a
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from server import protocol
-from server.domain.alerts import CounterState, DeviceState, ServiceLoad, Thresholds, Wanted, wanted_alerts
+from server.domain.alerts import (
+    CounterState,
+    DeviceState,
+    LowFeedback,
+    ServiceLoad,
+    Thresholds,
+    Wanted,
+    wanted_alerts,
+)
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.records import Branch, Principal
 from server.i18n import render_all
@@ -54,7 +62,15 @@ def _wanted(uow: UnitOfWork, branch: Branch, now: datetime) -> dict[str, Wanted]
         for d in uow.devices.for_branch(branch.id)
         if not d.revoked
     ]
-    return wanted_alerts(services, counter_states, devices, Thresholds.from_settings(branch.settings))
+    limits = Thresholds.from_settings(branch.settings)
+    return wanted_alerts(services, counter_states, devices, limits, _low_ratings(uow, branch, counters, now, limits))
+
+
+def _low_ratings(uow: Any, branch: Branch, counters: list[Any], now: datetime, limits: Thresholds) -> list[LowFeedback]:
+    since = now - timedelta(seconds=limits.low_feedback_open_s)
+    numbers = {c.id: c.number for c in counters}
+    rows = uow.floor.low_feedback_since(branch.id, since, limits.low_feedback_score)
+    return [LowFeedback(r["ticket_id"], r["number"], r["score"], numbers.get(r["counter_id"])) for r in rows]
 
 
 def _changes(uow: UnitOfWork, branch: Branch, now: datetime) -> tuple[list[Wanted], list[dict[str, Any]]]:

@@ -278,4 +278,6 @@ def calendar_entry(deps: Deps, code: str, phone: str) -> dict[str, Any]:
         "location": pick(branch.name, lang),
         "status": appointment.status.value,
         "code": appointment.code,
+        "created_at": appointment.created_at,
+        "reminder": "预约时间快到了" if lang == "zh" else "Your branch visit is soon",
     }

@@ -70,8 +70,15 @@ def _load_counter(uow: UnitOfWork, principal: Principal | None, counter_id: int)
     return counter
 
 
-def set_counter_status(deps: Deps, principal: Principal | None, counter_id: int, status: str) -> dict[str, Any]:
-    """open / pause / close. Closing with a ticket still called or in service is refused."""
+PAUSE_REASONS = ("break", "meeting", "training")
+
+
+def set_counter_status(
+    deps: Deps, principal: Principal | None, counter_id: int, status: str, reason: str | None = None
+) -> dict[str, Any]:
+    """open / pause (with a reason) / close. Closing with a ticket still called or in service is refused."""
+    if reason is not None and (status != "paused" or reason not in PAUSE_REASONS):
+        raise InvalidInput("invalid_pause_reason", f"a pause reason is one of {', '.join(PAUSE_REASONS)}", "reason")
     with deps.store.write() as uow:
         counter = _load_counter(uow, principal, counter_id)
         now = changed_at(deps, uow, counter.branch_id)
@@ -79,13 +86,14 @@ def set_counter_status(deps: Deps, principal: Principal | None, counter_id: int,
         if new is CounterStatus.CLOSED and uow.tickets.current_at_counter(counter_id):
             raise Conflict("counter_busy", "finish, transfer or mark no-show the current ticket first", None)
         before = counter.status.value
-        values: dict[str, Any] = {"status": new.value}
+        values: dict[str, Any] = {"status": new.value, "pause_reason": reason}
         if counter.status is not new:
             values["status_since"] = now  # how long a counter has been paused raises alerts
         counter = uow.counters.update(counter_id, values)
         branch = found(uow.branches.get(counter.branch_id), "branch")
         if before != new.value:
             detail = {"counter_id": counter_id, "number": counter.number, "from": before, "to": new.value}
+            detail |= {"reason": reason} if reason else {}
             audit(uow, branch.id, principal, now, "counter_status", detail)
         (view,) = counters_now(uow, [counter])
         uow.emit(branch.id, protocol.COUNTER_CHANGED, {"counter": view}, now)

@@ -24,6 +24,8 @@ DEVICE_KINDS = ("kiosk", "display", "window", "rating")
 # a window screen or a rating pad belongs to one counter
 COUNTER_DEVICE_KINDS = ("window", "rating")
 SCREENS = ("kiosk", "display", *COUNTER_DEVICE_KINDS)
+# the page a device of each kind opens, where it is not named after the kind
+DEVICE_PAGES = {"rating": "rate"}
 
 
 def _check_timezone(name: str) -> str:
@@ -409,7 +411,7 @@ def create_device(deps: Deps, principal: Principal | None, branch_id: int, data:
             }
         )
         token = new_token(uow, now, device_id=device.id)
-        pair_url = f"/{device.kind}?device={pairing_token(uow, now, device.id)}"
+        pair_url = f"/{DEVICE_PAGES.get(device.kind, device.kind)}?device={pairing_token(uow, now, device.id)}"
     return _device_view(device, branch, now) | {"token": token, "pair_url": pair_url}
 
 

@@ -33,11 +33,13 @@ def issue_ticket(
     *,
     appointment: dict[str, Any] | None = None,
     eligibility_number: str | None = None,
+    audit_detail: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A new waiting ticket with the next number of its service for the branch's business day.
 
     ``appointment`` (check-in only) carries ``code`` and ``anchor_at`` (the slot start);
     ``eligibility_number`` the phone or card number a kiosk read for a class the branch checks.
+    ``audit_detail`` (issued by staff on a customer's behalf) goes to the audit log with it.
     """
     require(principal, (*STAFF_ROLES, "kiosk"), branch_id)
     cls = _walk_in_class(customer_class) if appointment is None else CustomerClass.APPOINTMENT
@@ -53,6 +55,9 @@ def issue_ticket(
         if appointment:
             extra |= {"anchor_at": appointment["anchor_at"], "appointment_code": appointment["code"]}
         ticket = add_waiting_ticket(uow, branch, service, cls, language, now, extra)
+        if audit_detail is not None:
+            detail = audit_detail | {"number": ticket.number}
+            audit(uow, branch_id, principal, now, "issue_on_behalf", detail, ticket.id)
         view = ticket_view(uow, branch, ticket, now, with_track_url=True)
     deps.commit_and_publish(uow)
     # The wait printed and shown at the kiosk, outside the write lock: from a forecast at most a
@@ -185,6 +190,7 @@ def change_ticket(
         target = lifecycle.target_status(action, ticket.status)
         values: dict[str, Any] = {"status": target.value, **_stamp(action, now)}
         if action == "recall":
+            _within_recall_limit(found(uow.branches.get(ticket.branch_id), "branch"), ticket)
             values["recall_count"] = ticket.recall_count + 1
             values["called_at"] = now
         updated = uow.tickets.transition(ticket_id, lifecycle.allowed_from(action), values)
@@ -200,10 +206,28 @@ def change_ticket(
     return view
 
 
+DEFAULT_RECALL_LIMIT = 3
+
+
+def recall_limit(settings: dict[str, Any]) -> int:
+    """How often a ticket may be called again (``settings.recall_limit`` of the branch, default 3)."""
+    value = settings.get("recall_limit")
+    return value if isinstance(value, int) and 0 <= value <= 20 else DEFAULT_RECALL_LIMIT
+
+
+def _within_recall_limit(branch: Branch, ticket: Ticket) -> None:
+    limit = recall_limit(branch.settings)
+    if ticket.recall_count >= limit:
+        raise Conflict("recall_limit", f"called {limit} times again already: mark the ticket no-show", "status")
+
+
 def _authorise_change(principal: Principal | None, ticket: Ticket, action: str, token: str | None) -> None:
     if action == "cancel" and token is not None:
         if not same_secret(token, ticket.tracking_token):
             raise Unauthorized("invalid_ticket_token", "the tracking token does not match", "token")
+        if ticket.status is not TicketStatus.WAITING:
+            # once called, the customer is expected at the counter: the teller decides (no-show)
+            raise Conflict("ticket_called", "a called ticket can no longer be cancelled from the phone", "status")
         return
     require(principal, STAFF_ROLES, ticket.branch_id)
 
@@ -223,17 +247,26 @@ def _emit_change(uow: UnitOfWork, branch: Branch, ticket: Ticket, action: str, n
     )
 
 
+# Who may rate a served ticket besides its holder and its counter's pad: not the teller who served it.
+FEEDBACK_STAFF = ("admin", "manager")
+
+
 def leave_feedback(
     deps: Deps, principal: Principal | None, ticket_id: int, score: int, comment: str, token: str | None
 ) -> dict[str, Any]:
+    """Stored with the teller and counter that served the ticket; a low score raises ``low_feedback``."""
+    from server.services import alerts, rating
+
     now = deps.clock()
     with deps.store.write() as uow:
         ticket: Ticket = found(uow.tickets.get(ticket_id), "ticket")
         if token is not None:
             if not same_secret(token, ticket.tracking_token):
                 raise Unauthorized("invalid_ticket_token", "the tracking token does not match", "token")
+        elif principal is not None and principal.role in rating.PAD_ROLES:
+            rating.authorise_pad(uow, principal, ticket, now)
         else:
-            require(principal, STAFF_ROLES, ticket.branch_id)
+            require(principal, FEEDBACK_STAFF, ticket.branch_id)
         if ticket.status is not TicketStatus.DONE:
             raise Conflict("ticket_not_done", "feedback is for served tickets", "status")
         if uow.tickets.has_feedback(ticket_id):
@@ -244,7 +277,10 @@ def leave_feedback(
                 "branch_id": ticket.branch_id,
                 "score": score,
                 "comment": comment,
+                "served_by": ticket.served_by,
+                "counter_id": ticket.counter_id,
                 "created_at": now,
             }
         )
+    alerts.evaluate_branch(deps, ticket.branch_id)  # a low score reaches the manager now, not next round
     return {"ticket_id": ticket_id, "score": score, "comment": comment}

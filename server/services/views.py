@@ -72,6 +72,7 @@ def counter_view(counter: Counter, ticket: dict[str, Any] | None = None) -> dict
         "name": counter.name,
         "service_ids": counter.service_ids,
         "status": counter.status.value,
+        "pause_reason": counter.pause_reason,
         "ticket": ticket,
     }
 

@@ -43,6 +43,7 @@ def counter(row: Any) -> Counter:
         name=dict(row.name),
         service_ids=list(row.service_ids),
         status=CounterStatus(row.status),
+        pause_reason=row.pause_reason,
     )
 
 

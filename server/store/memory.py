@@ -474,6 +474,10 @@ class MemoryUnitOfWork:
         _not_kept("media")
 
     @property
+    def floor(self) -> ports.CounterFloorRepository:
+        _not_kept("counter desk reads")
+
+    @property
     def verifications(self) -> ports.VerificationsRepository:
         _not_kept("remote verifications")
 

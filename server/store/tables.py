@@ -55,6 +55,8 @@ class CounterRow(SQLModel, table=True):
     status: str = Field(default="closed", max_length=16)
     # when the status last changed (a long pause raises an alert)
     status_since: datetime | None = utc_column()
+    # why a paused counter is paused (break, meeting, training); None otherwise
+    pause_reason: str | None = Field(default=None, max_length=16)
 
 
 class UserRow(SQLModel, table=True):
@@ -161,6 +163,9 @@ class FeedbackRow(SQLModel, table=True):
     branch_id: int = Field(foreign_key="branch.id", index=True)
     score: int
     comment: str = Field(default="", max_length=500)
+    # the teller and counter that served the ticket, kept with the rating
+    served_by: int | None = Field(default=None)
+    counter_id: int | None = Field(default=None)
     created_at: datetime | None = utc_column()
 
 

@@ -166,6 +166,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
         api_booking,
         api_floor,
         api_languages,
+        api_lobby,
         api_misc,
         api_queue,
         api_setup,
@@ -190,7 +191,18 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
         in_memory_fallback_enabled=True,
     )
     app.extensions["limiter"] = limiter
-    blueprints = (api_setup, api_queue, api_misc, api_booking, api_stats, api_alerts, api_languages, api_floor, pages)
+    blueprints = (
+        api_setup,
+        api_queue,
+        api_misc,
+        api_booking,
+        api_stats,
+        api_alerts,
+        api_languages,
+        api_floor,
+        api_lobby,
+        pages,
+    )
     for bp in (module.bp for module in blueprints):
         app.register_blueprint(bp)
     _limit_public_routes(app, limiter)

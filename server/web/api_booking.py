@@ -9,7 +9,7 @@ from typing import Any
 import segno
 from apiflask import APIBlueprint
 from flask import Response
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from server.services import booking, booking_admin, check_in, remote_join
 from server.web import schemas_booking as s
@@ -87,9 +87,28 @@ def appointment_ics(code: str, query: dict[str, Any], headers: dict[str, Any]) -
     event.add("dtend", entry["end"])
     event.add("dtstamp", deps().clock())
     event.add("status", "CANCELLED" if entry["status"] == "cancelled" else "CONFIRMED")
+    # The same UID on every download; a SEQUENCE that only grows makes a calendar replace its
+    # entry when the booking was moved (or cancelled) rather than add a second one.
+    now = deps().clock()
+    event.add("sequence", max(0, int((now - entry["created_at"]).total_seconds() // 60)))
+    event.add("last-modified", now)
+    if entry["status"] != "cancelled":
+        event.add_component(reminder(entry["reminder"]))
     calendar.add_component(event)
     download = {"Content-Disposition": f'attachment; filename="booking-{entry["code"]}.ics"'}
     return Response(calendar.to_ical(), mimetype="text/calendar", headers=download)
+
+
+REMINDER_BEFORE = timedelta(minutes=30)
+
+
+def reminder(text: str) -> Alarm:
+    """A calendar alarm half an hour before the slot (check-in opens about then)."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", text)
+    alarm.add("trigger", -REMINDER_BEFORE)
+    return alarm
 
 
 @bp.get("/appointments/<code>/qr.svg")

@@ -67,10 +67,18 @@ def _counter_action(status: str) -> Any:
     return view
 
 
-for _action, _status in (("open", "open"), ("pause", "paused"), ("close", "closed")):
+for _action, _status in (("open", "open"), ("close", "closed")):
     bp.post(f"/counters/<int:counter_id>/{_action}", endpoint=f"counter_{_action}")(
         bp.output(s.CounterOut)(bp.doc(**SECURED, summary=f"{_action.title()} the counter")(_counter_action(_status)))
     )
+
+
+@bp.post("/counters/<int:counter_id>/pause")
+@bp.input(s.PauseIn, arg_name="body", location="json")
+@bp.output(s.CounterOut)
+@bp.doc(**SECURED, summary="Pause the counter", description='Optionally with {"reason": "break"|"meeting"|"training"}')
+def counter_pause(counter_id: int, body: dict[str, Any]) -> Any:
+    return calling.set_counter_status(deps(), current_principal(), counter_id, "paused", body.get("reason"))
 
 
 @bp.post("/counters/<int:counter_id>/call-next")

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, send_from_directory
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
-PAGES = ("kiosk", "display", "window", "counter", "book", "manager")
+PAGES = ("kiosk", "display", "window", "counter", "book", "manager", "lobby", "rate")
 
 
 @bp.get("/")

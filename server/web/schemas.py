@@ -207,6 +207,7 @@ class CounterOut(Schema):
     name = Dict()
     service_ids = List(Integer())
     status = String()
+    pause_reason = String(allow_none=True, metadata={"description": "break, meeting or training while paused"})
     ticket = Dict(allow_none=True)
 
 
@@ -329,6 +330,10 @@ class TransferIn(Schema):
 
 class CancelIn(Schema):
     token = String(validate=Length(1, 128))
+
+
+class PauseIn(Schema):
+    reason = String(validate=OneOf(["break", "meeting", "training"]))
 
 
 class FeedbackIn(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apiflask import Schema
 from apiflask.fields import Boolean, Date, DateTime, Dict, Email, Float, Integer, List, Nested, String
-from apiflask.validators import Length, OneOf, Range
+from apiflask.validators import Equal, Length, OneOf, Range
 
 from server.domain.records import MAX_ID
 from server.web.schemas import Id, Language, TicketOut
@@ -31,6 +31,11 @@ class AppointmentIn(Schema):
     phone = String(required=True, validate=Length(3, 32), metadata={"example": "13812345678"})
     email = Email(load_default=None, allow_none=True)
     language = LANGUAGE
+    consent = Boolean(
+        required=True,
+        validate=Equal(True, error="the customer must agree to the use of their name and phone for this booking"),
+        metadata={"description": "the customer agreed to the privacy notice (name and phone used for this booking)"},
+    )
 
 
 class PhoneQuery(Schema):

@@ -151,6 +151,7 @@ ABOUT_THE_CALLER = {
     ("POST", "/api/v1/auth/logout"),
     ("POST", "/api/v1/devices/pair"),
     ("POST", "/api/v1/alerts/{alert_id}/ack"),
+    ("GET", "/api/v1/rating-pad"),
 }
 # Lists everyone may ask for, filtered to what the caller manages (checked at the end).
 FILTERED_LISTS = {("GET", "/api/v1/branches"), ("GET", "/api/v1/users")}
@@ -161,6 +162,8 @@ def routes_of_branch(b: BranchFixture, ids: dict[str, int]) -> list[tuple[str, s
     c, t, s, d, u = ids["counter"], ids["ticket"], b.services["A"], b.devices["kiosk"], ids["user"]
     br = f"/api/v1/branches/{b.id}"
     service = {"name": "x", "prefix": "Q", "target_wait": 600, "expected_service": 300}
+    why = {"reason": "known customer"}
+    on_behalf = {"service_id": s, "customer_class": "vip"} | why
     return [
         ("POST", "/api/v1/branches", "/api/v1/branches", {"code": "X9", "name": "x"}, 403),
         ("GET", "/api/v1/branches/{branch_id}", br, None, 403),
@@ -205,6 +208,10 @@ def routes_of_branch(b: BranchFixture, ids: dict[str, int]) -> list[tuple[str, s
         ("POST", "/api/v1/tickets/{ticket_id}/cancel", f"/api/v1/tickets/{t}/cancel", {}, 403),
         ("POST", "/api/v1/tickets/{ticket_id}/transfer", f"/api/v1/tickets/{t}/transfer", {"service_id": s}, 403),
         ("POST", "/api/v1/tickets/{ticket_id}/reprint", f"/api/v1/tickets/{t}/reprint", None, 403),
+        ("GET", "/api/v1/counters/{counter_id}/waiting", f"/api/v1/counters/{c}/waiting", None, 403),
+        ("GET", "/api/v1/branches/{branch_id}/my-day", f"{br}/my-day", None, 403),
+        ("POST", "/api/v1/branches/{branch_id}/lobby/tickets", f"{br}/lobby/tickets", on_behalf, 403),
+        ("POST", "/api/v1/tickets/{ticket_id}/move", f"/api/v1/tickets/{t}/move", {"customer_class": "vip"} | why, 403),
         ("GET", "/api/v1/branches/{branch_id}/stats", f"{br}/stats?from={DAY}&to={DAY}", None, 403),
         ("GET", "/api/v1/branches/{branch_id}/stats.csv", f"{br}/stats.csv?from={DAY}&to={DAY}", None, 403),
         ("GET", "/api/v1/branches/{branch_id}/closures", f"{br}/closures", None, 403),

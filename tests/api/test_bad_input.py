@@ -337,6 +337,7 @@ def test_a_lone_surrogate_in_any_text_is_refused(client, branch, deps, admin_hea
         "service_id": branch.services["A"],
         "start": "2026-11-23T12:00:00+08:00",
         "phone": "13812345678",
+        "consent": True,
     }
     user = {"username": "new-one", "role": "teller", "branch_ids": [branch.id]}
     for method, url, body, field, headers in (
@@ -368,6 +369,7 @@ def test_a_lone_surrogate_in_any_text_is_refused(client, branch, deps, admin_hea
 )
 def test_a_booking_or_reschedule_at_the_ends_of_the_calendar_is_refused(client, branch, start, code):
     body = {"branch_id": branch.id, "service_id": branch.services["A"], "name": "Wang", "phone": "13812345678"}
+    body["consent"] = True
     assert_error(client.post("/api/v1/appointments", json=body | {"start": start}), 422, code, "start")
     booked = client.post("/api/v1/appointments", json=body | {"start": "2026-11-23T12:00:00+08:00"})
     assert booked.status_code == 201, booked.json

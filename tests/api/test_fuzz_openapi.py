@@ -163,7 +163,13 @@ JSON = {"Content-Type": "application/json"}
 def base_body(method: str, path: str, branch: BranchFixture) -> dict[str, Any]:
     """The other fields a body needs, so that the date itself is what the server decides on."""
     if (method, path) == ("POST", "/api/v1/appointments"):
-        return {"branch_id": branch.id, "service_id": branch.services["A"], "name": "Wang", "phone": "13812345678"}
+        return {
+            "branch_id": branch.id,
+            "service_id": branch.services["A"],
+            "name": "Wang",
+            "phone": "13812345678",
+            "consent": True,
+        }
     return {}
 
 
@@ -178,6 +184,7 @@ def path_ids(client: Any, branch: BranchFixture, admin: dict[str, str]) -> dict[
             "start": "2026-11-23T12:00:00+08:00",
             "name": "Wang",
             "phone": "13812345678",
+            "consent": True,
         },
     )
     assert booking.status_code == 201, booking.json

@@ -38,7 +38,8 @@ def served_day(client, branch, clock) -> dict[str, Any]:
         assert client.post(f"/api/v1/tickets/{ticket['id']}/finish", headers=teller).json["status"] == "done"
 
     serve(first, 300, 240)  # called 10:05 (waited 300 s), served 240 s
-    client.post(f"/api/v1/tickets/{first['id']}/feedback", json={"score": 5}, headers=teller)
+    # the customer's rating, entered by the manager (a teller does not rate their own service)
+    client.post(f"/api/v1/tickets/{first['id']}/feedback", json={"score": 5}, headers=branch.headers("manager"))
     serve(vip, 0, 360)  # called 10:09 (waited 540 s), served 360 s
     client.post(f"/api/v1/counters/{counter}/call", json={"ticket_id": other["id"]}, headers=teller)  # 10:15
     clock.advance(60)

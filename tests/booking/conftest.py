@@ -36,6 +36,7 @@ def book_body(branch: BranchFixture, start: str, phone: str = PHONE, **extra: An
         "name": "王小明",
         "phone": phone,
         "language": "zh",
+        "consent": True,
     } | extra
 
 

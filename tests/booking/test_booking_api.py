@@ -161,3 +161,26 @@ def test_the_public_booking_page_lists_bookable_branches(client: Any, bookable: 
     assert branches[0]["id"] == bookable.id
     assert {s["id"] for s in branches[0]["services"]} == set(bookable.services.values())
     assert client.get("/book").status_code == 200
+
+
+def test_a_booking_needs_the_customers_consent_to_keep_their_name_and_phone(client, bookable):
+    for consent in ({}, {"consent": False}):
+        body = book_body(bookable, "2026-11-24T09:10:00+08:00") | consent
+        if not consent:
+            body.pop("consent")
+        refused = client.post("/api/v1/appointments", json=body)
+        assert refused.status_code == 422 and refused.json["error"]["field"] == "consent", refused.json
+
+
+def test_a_moved_booking_updates_the_same_calendar_entry_with_a_reminder(client, bookable, clock):
+    created = book(client, bookable, "2026-11-24T09:10:00+08:00").json
+    first = Calendar.from_ical(client.get(created["ics_url"], headers={"X-Phone": PHONE}).data).walk("VEVENT")[0]
+    [alarm] = first.walk("VALARM")
+    assert str(alarm["action"]) == "DISPLAY" and alarm.decoded("trigger").total_seconds() == -30 * 60
+    clock.advance(300)
+    url = f"/api/v1/appointments/{created['code']}"
+    client.patch(url, headers={"X-Phone": PHONE}, json={"start": "2026-11-24T14:00:00+08:00"})
+    moved = Calendar.from_ical(client.get(created["ics_url"], headers={"X-Phone": PHONE}).data).walk("VEVENT")[0]
+    assert str(moved["uid"]) == str(first["uid"])  # the calendar replaces its entry rather than adding one
+    assert int(moved["sequence"]) > int(first["sequence"])
+    assert moved.decoded("dtstart").isoformat() == "2026-11-24T06:00:00+00:00"

@@ -81,6 +81,7 @@ def test_book_on_the_public_page_check_in_at_the_kiosk_and_get_called(
     page.click(".slot:not([disabled])")
     page.fill("#name", "Li Lei")
     page.fill("#phone", "13812345678")
+    page.check("#consent")
     page.click("#book")
     page.wait_for_selector("#done:not([hidden])")
     code = page.inner_text("#code").strip()

@@ -32,6 +32,7 @@ def public_answers(server: LiveServer, b: BranchFixture, ticket: dict[str, Any],
         "name": "王小明",
         "phone": phone,
         "language": "zh",
+        "consent": True,
     }
     token = ticket["track_url"].split("token=")[1]
     return {

@@ -1,7 +1,7 @@
 """remote join and webhooks
 
 Revision ID: 9c422d9532f8
-Revises: 8e621ffc61a5
+Revises: c5f1a9e2b7d3
 Create Date: 2026-12-01 12:40:01.400334
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import server.store.types
 
 revision: str = "9c422d9532f8"
-down_revision: str | None = "8e621ffc61a5"
+down_revision: str | None = "c5f1a9e2b7d3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """floor: window and rating devices bound to a counter, the VIP/green-channel list, display media
 
 Revision ID: c5f1a9e2b7d3
-Revises: 8e621ffc61a5
+Revises: 3c5d7e9f1a2b
 Create Date: 2026-12-01 12:50:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import server.store.types
 
 revision: str = "c5f1a9e2b7d3"
-down_revision: str | None = "8e621ffc61a5"
+down_revision: str | None = "3c5d7e9f1a2b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

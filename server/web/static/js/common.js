@@ -24,6 +24,16 @@ export function getLanguages() {
   return languages;
 }
 
+/** The registry language closest to the browser's own: its tag or code, else its primary subtag. */
+export function browserLanguage() {
+  for (const wanted of navigator.languages || [navigator.language || ""]) {
+    const tag = wanted.toLowerCase();
+    const found = languages.find((l) => l.tag.toLowerCase() === tag || l.code === tag || l.code === tag.split("-")[0]);
+    if (found) return found.code;
+  }
+  return languages[0]?.code || "zh";
+}
+
 /** The BCP-47 tag of a language (for lang attributes and dates). */
 export function langTag(code = lang) {
   return languages.find((l) => l.code === code)?.tag || code;
@@ -210,5 +220,28 @@ export function langChooser(button, storageKey) {
 
 /** The older name of the chooser. */
 export const langToggle = langChooser;
+
+/** Large print (type 1.5x) where the page's <html> has class "offers-large-print": a toggle in
+ * the top bar, remembered per page; the look is one rule in base.css. */
+function offerLargePrint() {
+  const root = document.documentElement;
+  if (!root.classList.contains("offers-large-print")) return;
+  const key = `branchq.large_print.${location.pathname.split("/")[1]}`;
+  const apply = (on) => {
+    root.classList.toggle("large-print", on);
+    button.setAttribute("aria-pressed", String(on));
+  };
+  const button = el("button", { type: "button", id: "large-print", "data-i18n": "a11y.large_print" });
+  button.addEventListener("click", () => {
+    const on = !root.classList.contains("large-print");
+    localStorage.setItem(key, on ? "1" : "0");
+    apply(on);
+  });
+  const bar = document.querySelector(".topbar");
+  bar?.insertBefore(button, bar.querySelector("#lang"));
+  apply(localStorage.getItem(key) === "1");
+}
+
+offerLargePrint();
 
 export { BranchFeed } from "./feed.js";

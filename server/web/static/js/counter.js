@@ -1,19 +1,23 @@
 // Counter: a teller calls, serves and hands on tickets; buttons and single-key shortcuts.
 import { $, BranchFeed, api, el, errorText, onLangChange, pick, show, t, translate } from "./common.js";
+import { askPauseReason, confirmStep, drawMyDay, drawWaitingList, redrawDesk } from "./counter-desk.js";
 import { connectionBadge, debounce } from "./device.js";
 import { loadBranches, startStaffPage } from "./staff.js";
 
-const state = { session: null, branchId: null, counter: null, snapshot: null, ticket: null, lastDone: null, message: null };
+const state = { session: null, branchId: null, counter: null, snapshot: null, ticket: null, message: null, busy: false };
 
 async function main() {
   state.session = await startStaffPage("counter");
   const select = $("#branch");
-  await loadBranches(select, state.session.token, "branchq.counter.branch");
+  state.branches = await loadBranches(select, state.session.token, "branchq.counter.branch");
   select.addEventListener("change", () => chooseCounter(Number(select.value)));
   show($("#choose"), true);
   chooseCounter(Number(select.value));
   bindActions();
-  onLangChange(drawAll);
+  onLangChange(() => {
+    drawAll();
+    redrawDesk();
+  });
 }
 
 async function chooseCounter(branchId) {
@@ -42,7 +46,9 @@ async function openCounter(branchId, counter) {
   const refresh = debounce(async () => {
     const result = await api(`/api/v1/branches/${branchId}/queue`, { token: state.session.token });
     if (result.status === 200) drawSnapshot(result.data);
+    drawMyDay(state.session, branchId);
   }, 250);
+  drawMyDay(state.session, branchId);
   new BranchFeed({
     auth: { token: state.session.token },
     branchId,
@@ -63,6 +69,7 @@ function drawSnapshot(snapshot) {
     state.ticket = mine.ticket ? { ...(same ? state.ticket : {}), ...mine.ticket } : null;
   }
   drawAll();
+  drawWaitingList(state.session, { ...state.counter, ticket: state.ticket }, snapshot, callRow);
 }
 
 function drawAll() {
@@ -75,8 +82,16 @@ function drawAll() {
   $("#c-waiting").replaceChildren(
     ...services.map((s) => el("li", {}, el("span", { text: pick(s.name) }), el("strong", { text: s.waiting }))),
   );
-  const today = todayFigures();
-  $("#c-today").textContent = t("counter.today_figures", today);
+  drawState();
+}
+
+/** Open, or paused and why, or closed: next to the counter's number. */
+function drawState() {
+  const { status, pause_reason: reason } = state.counter;
+  const badge = $("#c-state");
+  show(badge, true);
+  badge.className = `state-badge ${status}`;
+  badge.textContent = t(`counter.state_${status}`) + (status === "paused" && reason ? ` · ${t(`counter.reason_${reason}`)}` : "");
 }
 
 function drawTicket() {
@@ -92,6 +107,14 @@ function drawTicket() {
   const waited = (Date.parse(ticket.called_at || new Date()) - Date.parse(ticket.issued_at)) / 60000;
   $("#c-wait").textContent = t("counter.waited", { min: Math.max(0, Math.round(waited)) });
   $("#c-reason").textContent = pick(ticket.call_reason?.text);
+  show($("#c-recalls"), ticket.recall_count > 0);
+  $("#c-recalls").textContent = t("counter.recalled_of", { n: ticket.recall_count || 0, limit: recallLimit() });
+}
+
+/** The branch's recall limit (settings.recall_limit, default 3); the server enforces it too. */
+function recallLimit() {
+  const limit = state.branches?.find((b) => b.id === state.branchId)?.settings?.recall_limit;
+  return Number.isInteger(limit) && limit >= 0 && limit <= 20 ? limit : 3;
 }
 
 function drawButtons() {
@@ -100,17 +123,16 @@ function drawButtons() {
   const enable = {
     "a-next": open && !status,
     "a-call": open && !status,
-    "a-recall": status === "called",
+    "a-recall": status === "called" && (state.ticket.recall_count || 0) < recallLimit(),
     "a-start": status === "called",
     "a-noshow": status === "called",
     "a-finish": status === "serving",
     "a-transfer": status === "called" || status === "serving",
     "a-pause": state.counter.status !== "closed",
     "a-close": !status,
-    "a-pad": Boolean(state.lastDone),
     "a-reprint": true,
   };
-  Object.entries(enable).forEach(([id, on]) => ($(`#${id}`).disabled = !on));
+  Object.entries(enable).forEach(([id, on]) => ($(`#${id}`).disabled = !on || state.busy));
   $("#a-pause").textContent = t(state.counter.status === "paused" ? "counter.resume" : "counter.pause");
 }
 
@@ -121,21 +143,40 @@ const ACTIONS = {
   "a-recall": () => ticketAction("recall"),
   "a-start": () => ticketAction("start"),
   "a-finish": () => ticketAction("finish"),
-  "a-noshow": () => ticketAction("no-show"),
+  "a-noshow": async () => {
+    const ok = await confirmStep(t("counter.confirm_no_show", { number: state.ticket.number }), t("counter.no_show"));
+    if (ok) await ticketAction("no-show");
+  },
   "a-transfer": openTransfer,
   "a-call": openCall,
-  "a-pause": () => counterAction(state.counter.status === "paused" ? "open" : "pause"),
-  "a-close": () => counterAction("close"),
-  "a-pad": openPad,
+  "a-pause": pauseOrResume,
+  "a-close": async () => {
+    if (await confirmStep(t("counter.confirm_close", { n: state.counter.number }), t("counter.close"))) await counterAction("close");
+  },
   "a-reprint": openReprint,
 };
+
+async function pauseOrResume() {
+  if (state.counter.status === "paused") return counterAction("open");
+  const reason = await askPauseReason();
+  if (reason) await counterAction("pause", { reason });
+}
+
+/** A row of the waiting list: serve that ticket now (out of order, audited by the server). */
+function callRow(row) {
+  return post(`/api/v1/counters/${state.counter.id}/call`, { ticket_id: row.id });
+}
+
+// Shortcuts by physical key (event.code): with a Chinese IME on, event.key is "Process".
+const KEY_CODES = Object.fromEntries("abcdefghijklmnopqrstuvwxyz".split("").map((k) => [`Key${k.toUpperCase()}`, k]));
 
 function bindActions() {
   Object.entries(ACTIONS).forEach(([id, run]) => $(`#${id}`).addEventListener("click", run));
   document.addEventListener("keydown", (event) => {
-    const typing = event.target.closest("input, select, textarea, dialog") || !$("#pad").hidden;
+    const typing = event.target.closest("input, select, textarea, dialog") || document.querySelector("dialog[open]");
     if (typing || event.ctrlKey || event.metaKey || event.altKey || $("#work").hidden) return;
-    const button = document.querySelector(`.actions [data-key="${event.key.toLowerCase()}"]`);
+    const key = KEY_CODES[event.code];
+    const button = key && document.querySelector(`.actions [data-key="${key}"]`);
     if (button && !button.disabled) {
       event.preventDefault();
       button.click();
@@ -146,14 +187,11 @@ function bindActions() {
 async function ticketAction(action) {
   const id = state.ticket.id;
   const result = await post(`/api/v1/tickets/${id}/${action}`);
-  if (result?.status !== 200) return;
-  if (action === "finish") countToday("served", result.data);
-  if (action === "no-show") countToday("no_show", result.data);
-  if (action === "finish") state.lastDone = id;
+  if (result?.status === 200 && (action === "finish" || action === "no-show")) drawMyDay(state.session, state.branchId);
 }
 
-async function counterAction(action) {
-  const result = await api(`/api/v1/counters/${state.counter.id}/${action}`, { method: "POST", token: state.session.token });
+async function counterAction(action, body) {
+  const result = await api(`/api/v1/counters/${state.counter.id}/${action}`, { method: "POST", body, token: state.session.token });
   if (result.status === 200) {
     state.counter = { ...state.counter, ...result.data };
     say(() => t(`counter.now_${result.data.status}`), "info");
@@ -162,9 +200,20 @@ async function counterAction(action) {
   return result;
 }
 
-/** POST and show the outcome: the ticket, "nobody waiting" (204) or who got there first (409). */
+/** POST and show the outcome: the ticket, "nobody waiting" (204) or who got there first (409).
+ * One request at a time: a double click sends one call, and the "called" message stays. */
 async function post(path, body) {
-  const result = await api(path, { method: "POST", body, token: state.session.token }).catch(() => ({ status: 0 }));
+  if (state.busy) return null;
+  state.busy = true;
+  drawButtons();
+  const result = await api(path, { method: "POST", body, token: state.session.token })
+    .catch(() => ({ status: 0 }))
+    .finally(() => (state.busy = false));
+  const code = result.data?.error?.code;
+  if (code === "counter_busy" && state.ticket && state.message?.kind === "ok") {
+    drawAll(); // a second call that found our own ticket still called: keep "called A003"
+    return result;
+  }
   if (result.status === 200) {
     const ticket = result.data;
     state.ticket = ["waiting", "done", "no_show", "cancelled"].includes(ticket.status) ? null : ticket;
@@ -179,6 +228,8 @@ async function post(path, body) {
 function problemText(result) {
   if (result.status === 0) return t("error.network");
   const code = result.data?.error?.code;
+  const own = code && t(`counter.err_${code}`);
+  if (own && own !== `counter.err_${code}`) return own;
   const known = code && t(`error.${code}`);
   return known && known !== `error.${code}` ? known : errorText(result);
 }
@@ -199,9 +250,13 @@ function drawMessage() {
 
 // --- dialogs -------------------------------------------------------------------------------
 
+/** Another service, or an open counter that serves this ticket's service (a closed one would keep it forever). */
 function openTransfer() {
-  const services = (state.snapshot?.services || []).filter((s) => s.active);
-  const counters = (state.snapshot?.counters || []).filter((c) => c.id !== state.counter.id);
+  const serviceId = state.ticket.service_id;
+  const services = (state.snapshot?.services || []).filter((s) => s.active && s.id !== serviceId);
+  const counters = (state.snapshot?.counters || []).filter(
+    (c) => c.id !== state.counter.id && c.status === "open" && c.service_ids.includes(serviceId),
+  );
   $("#transfer-target").replaceChildren(
     el("optgroup", { label: t("counter.to_service") },
       ...services.map((s) => el("option", { value: `service_id:${s.id}`, text: pick(s.name) }))),
@@ -251,48 +306,6 @@ function dialog(selector, onOk) {
   const node = $(selector);
   node.addEventListener("close", () => node.returnValue === "ok" && onOk(), { once: true });
   node.showModal();
-}
-
-// --- feedback pad and today's figures ------------------------------------------------------
-
-function openPad() {
-  const ticketId = state.lastDone;
-  show($("#pad"), true);
-  show($("#pad-thanks"), false);
-  $("#scores").replaceChildren(
-    ...[1, 2, 3, 4, 5].map((score) =>
-      el("button", { type: "button", class: "score", "aria-label": t("pad.score", { n: score }), onclick: () => rate(ticketId, score) },
-        "★".repeat(score)),
-    ),
-  );
-  $("#pad-close").onclick = () => show($("#pad"), false);
-  $("#scores button").focus();
-}
-
-async function rate(ticketId, score) {
-  await api(`/api/v1/tickets/${ticketId}/feedback`, { method: "POST", body: { score }, token: state.session.token });
-  show($("#pad-thanks"), true);
-  state.lastDone = null;
-  setTimeout(() => show($("#pad"), false), 2000);
-  drawAll();
-}
-
-function todayKey() {
-  return `branchq.counter.today.${state.session.user.id}.${new Date().toDateString()}`;
-}
-
-function todayFigures() {
-  const figures = JSON.parse(localStorage.getItem(todayKey()) || '{"served":0,"no_show":0,"seconds":0}');
-  return { ...figures, avg: figures.served ? Math.round(figures.seconds / figures.served / 60) : 0 };
-}
-
-function countToday(kind, ticket) {
-  const figures = todayFigures();
-  figures[kind] += 1;
-  if (kind === "served" && ticket.started_at && ticket.finished_at) {
-    figures.seconds += (Date.parse(ticket.finished_at) - Date.parse(ticket.started_at)) / 1000;
-  }
-  localStorage.setItem(todayKey(), JSON.stringify(figures));
 }
 
 main();

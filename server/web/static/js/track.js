@@ -1,5 +1,5 @@
 // Ticket tracking on the holder's phone: live position, "your turn is near", "go to counter N".
-import { $, api, el, errorText, langToggle, loadI18n, onLangChange, pick, setLang, show, t, waitRange } from "./common.js";
+import { $, api, browserLanguage, el, errorText, langToggle, loadI18n, onLangChange, pick, setLang, show, t, waitRange } from "./common.js";
 
 const LANG_KEY = "branchq.lang.track";
 const ticketId = Number(document.body.dataset.ticketId);
@@ -9,6 +9,7 @@ const state = { ticket: null, notified: new Set(), score: 0 };
 async function main() {
   const chosen = localStorage.getItem(LANG_KEY);
   await loadI18n(LANG_KEY);
+  if (!chosen) setLang(phoneLanguage(), null); // even an error reads in the phone's language
   langToggle($("#lang"), LANG_KEY);
   onLangChange(() => state.ticket && draw(state.ticket));
   const result = await api(`/api/v1/tickets/${ticketId}?token=${encodeURIComponent(token)}`).catch(() => ({ status: 0 }));
@@ -45,12 +46,14 @@ function draw(ticket) {
   [$("#ahead"), $("#ahead-label"), $("#estimate"), $("#estimate-label")].forEach((n) => show(n, waiting));
   $("#ahead").textContent = t("track.people", { n: ticket.people_ahead });
   $("#estimate").textContent = waitRange(ticket.estimated_wait) || "—";
-  const near = waiting && ticket.turn_near === true; // the forecast: likely called within 5 minutes
+  // The forecast says "likely called within 5 minutes"; never while no open counter serves the ticket.
+  const near = waiting && ticket.turn_near === true && ticket.estimated_wait != null;
   show($("#banner-near"), near);
   const called = ticket.status === "called" || ticket.status === "serving";
   show($("#banner-called"), called);
   $("#banner-called").textContent = called ? t(`track.go_to_${ticket.status}`, { counter: ticket.counter_number }) : "";
-  show($("#cancel"), waiting || ticket.status === "called");
+  show($("#cancel"), waiting); // once called, the customer goes to the counter instead
+  show($("#notify"), canAskToNotify() && (waiting || called));
   show($("#rate"), ticket.status === "done" && !state.rated);
   if (near) notify("near", t("track.turn_near"));
   if (ticket.status === "called") notify(`called:${ticket.recall_count}`, $("#banner-called").textContent);
@@ -61,9 +64,13 @@ function problem(text) {
   show($("#problem"), true);
 }
 
+const phoneLanguage = browserLanguage;
+
+const canAskToNotify = () => "Notification" in window && Notification.permission === "default";
+
 function setupNotifications() {
-  if (!("Notification" in window) || Notification.permission !== "default") return;
-  show($("#notify"), true);
+  if (!canAskToNotify()) return;
+  show($("#notify"), ["waiting", "called", "serving"].includes(state.ticket?.status));
   $("#notify").addEventListener("click", async () => {
     await Notification.requestPermission();
     show($("#notify"), false);
@@ -85,7 +92,7 @@ async function cancel() {
   if (!confirm(t("track.cancel_confirm"))) return;
   const result = await api(`/api/v1/tickets/${ticketId}/cancel`, { method: "POST", body: { token } });
   if (result.status === 200) draw({ ...state.ticket, ...result.data });
-  else problem(errorText(result));
+  else problem(result.data?.error?.code === "ticket_called" ? t("track.err_called") : errorText(result));
 }
 
 function drawStars() {
