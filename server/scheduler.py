@@ -22,14 +22,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from server.notify import NotifySettings, make_sender
-from server.services import alerts, appointment_jobs, notifications
+from server.services import alerts, appointment_jobs, notifications, presence
 from server.services.context import Deps
 
 log = logging.getLogger(__name__)
 
 # pg_advisory_lock key shared by every BranchQ process on the database ("BQSCHED")
 LEADER_KEY = 0x42515343484544
-INTERVALS_S = {"no_shows": 60, "reminders": 300, "notifications": 30, "alerts": 5}
+INTERVALS_S = {"no_shows": 60, "reminders": 300, "notifications": 30, "alerts": 5, "presence": 15}
 
 
 class LeaderLock:
@@ -77,6 +77,7 @@ class BookingJobs:
             "reminders": lambda: appointment_jobs.queue_reminders(deps),
             "notifications": lambda: notifications.send_due(deps, sender),
             "alerts": lambda: alerts.evaluate_all(deps),
+            "presence": lambda: presence.pause_gone_counters(deps),
         }
 
     def run(self, name: str) -> Any:

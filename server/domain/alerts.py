@@ -22,11 +22,14 @@ class Thresholds:
 
     device_heartbeat_s: int = 60
     counter_paused_long_s: int = 15 * 60
+    # an open counter whose teller's terminal is gone this long is paused for them
+    counter_gone_s: int = 5 * 60
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | None) -> Thresholds:
         given = dict((settings or {}).get("alerts") or {})
-        values = {k: given[k] for k in ("device_heartbeat_s", "counter_paused_long_s") if isinstance(given.get(k), int)}
+        names = ("device_heartbeat_s", "counter_paused_long_s", "counter_gone_s")
+        values = {k: given[k] for k in names if isinstance(given.get(k), int) and not isinstance(given[k], bool)}
         return cls(**values)
 
 
@@ -58,6 +61,8 @@ class DeviceState:
     # seconds since the device was last heard from; None when it never was
     silent_s: int | None
     printer_status: str | None = None
+    # the part that has gone silent: "agent" (the kiosk's printer agent, the display's voice) or "page"
+    part: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,9 +118,10 @@ def device_alerts(device: DeviceState, limits: Thresholds) -> list[Wanted]:
     subject = {"device_id": device.id}
     # A device never heard from is not set up yet: nothing has gone silent.
     if device.silent_s is not None and device.silent_s > limits.device_heartbeat_s:
+        zh_part, en_part = ("代理程序", " agent") if device.part == "agent" else ("", "")
         message = {
-            "zh": f"{device.name}：已 {device.silent_s} 秒无响应",
-            "en": f"{device.name} ({device.kind}): silent for {device.silent_s} s",
+            "zh": f"{device.name}{zh_part}：已 {device.silent_s} 秒无响应",
+            "en": f"{device.name} ({device.kind}{en_part}): silent for {device.silent_s} s",
         }
         return [Wanted("device_offline", subject, "critical", message)]
     if device.kind == "kiosk" and device.printer_status in PRINTER_FAULTS:

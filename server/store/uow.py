@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from server.store import repositories as r
 from server.store import repositories_alerts as ra
 from server.store import repositories_booking as rb
+from server.store import repositories_presence as rp
 from server.store.faults import StoreFault, StoreHealth, translated
 from server.store.repositories_login import LoginFailures
 from server.store.stats import TicketStats
@@ -37,6 +38,7 @@ class UnitOfWork:
         self.events = r.Events(conn)
         self.audit = r.Audit(conn)
         self.alerts = ra.Alerts(conn)
+        self.presence = rp.Presence(conn)
         self.appointments, self.slots = rb.Appointments(conn), rb.Slots(conn)
         self.booking_settings, self.closures = rb.BookingSettings(conn), rb.Closures(conn)
         self.notifications = rb.Notifications(conn)

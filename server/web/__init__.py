@@ -264,6 +264,8 @@ def _periodic_flush(wiring: Wiring) -> None:
 
 
 def _devices_seen(wiring: Wiring) -> None:
-    from server.services import devices
+    from server.services import devices, presence
 
-    devices.seen(wiring.deps, wiring.holder_updates.namespace.connected_devices())
+    namespace = wiring.holder_updates.namespace
+    devices.seen(wiring.deps, namespace.connected_devices())
+    presence.beat(wiring.deps, namespace.connected_parts())

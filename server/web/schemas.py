@@ -190,6 +190,7 @@ class DeviceOut(Schema):
     status = Dict()
     online = Boolean(metadata={"description": "heard from within the branch's heartbeat (default 60 s)"})
     last_seen = String(allow_none=True)
+    parts = Dict(metadata={"description": "per part heard from (page, agent): {online, last_seen}"})
     token = String(metadata={"description": "shown once, at creation: for the device's agent"})
     pair_url = String(metadata={"description": "shown once: opens the screen and pairs it (works once, within 24 h)"})
 

@@ -7,7 +7,8 @@ from sqlmodel import SQLModel
 
 import server.store.tables
 import server.store.tables_alerts
-import server.store.tables_booking  # noqa: F401
+import server.store.tables_booking
+import server.store.tables_presence  # noqa: F401
 
 target_metadata = SQLModel.metadata
 

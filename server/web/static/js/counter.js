@@ -40,13 +40,15 @@ async function openCounter(branchId, counter) {
     const result = await api(`/api/v1/branches/${branchId}/queue`, { token: state.session.token });
     if (result.status === 200) drawSnapshot(result.data);
   }, 250);
-  new BranchFeed({
+  const feed = new BranchFeed({
     auth: { token: state.session.token },
     branchId,
     onSnapshot: drawSnapshot,
     onEvent: (name) => name !== "alert" && refresh(),
     onStatus: connectionBadge,
   }).start();
+  // This page is the counter's terminal: its live socket is the counter's heartbeat (on every connect).
+  feed.socket.on("connect", () => feed.emit("counter_terminal", { counter_id: counter.id }));
   setInterval(drawTicket, 30000); // the wait so far keeps growing
   $("#a-next").focus();
 }

@@ -7,7 +7,7 @@ import { Voice } from "./voice.js";
 const SHOW_TICKET_MS = 12000;
 const BAD_PRINTER_ALERTS = /^(printer_(paper_out|offline|error)|print_result_)/;
 
-const state = { ctx: null, snapshot: null, ticket: null, jobs: {}, printerBad: false, timer: null };
+const state = { ctx: null, snapshot: null, ticket: null, jobs: {}, printerBad: false, agentDown: false, timer: null };
 
 // Optional spoken prompts (accessibility), in the customer's language; off until someone turns them on.
 const PROMPTS_KEY = "branchq.kiosk.prompts";
@@ -35,14 +35,15 @@ async function main() {
   state.printerBad = localStorage.getItem("branchq.kiosk.printer_bad") === "1";
   const { token, branch } = state.ctx;
   const refresh = debounce(async () => draw(await fetchQueue(branch.id, token)), 300);
-  new BranchFeed({
+  const feed = new BranchFeed({
     auth: { token },
     branchId: branch.id,
     onSnapshot: draw,
     onEvent: (name, data) => (name === "alert" ? onAlert(data) : refresh()),
     onStatus: connectionBadge,
-    extra: { print_ticket: onPrintJob },
+    extra: { print_ticket: onPrintJob, agent_status: (data) => markAgent(data?.online) },
   }).start();
+  feed.socket.on("connect", async () => markAgent((await feed.request("agent_status", {}))?.online));
   setInterval(refresh, 30000); // opening hours turn over without an event
   onLangChange(() => {
     draw(state.snapshot);
@@ -122,7 +123,7 @@ function showTicket(ticket) {
   prompt("your_number", `&number=${encodeURIComponent(ticket.number)}&ahead=${ticket.people_ahead}`);
   $("#t-done").focus();
   state.timer = setTimeout(() => {
-    if (!state.printerBad && !ticket.printFailed) switchTo("start");
+    if (!state.printerBad && !ticket.printFailed && !state.agentDown) switchTo("start");
   }, SHOW_TICKET_MS);
 }
 
@@ -134,7 +135,7 @@ function drawTicket() {
   $("#t-ahead").textContent = t("ticket.people_ahead", { n: ticket.people_ahead });
   $("#t-wait").textContent = ticket.estimated_wait ? t("ticket.estimate", { range: waitRange(ticket.estimated_wait) }) : "";
   drawQr($("#t-qr"), new URL(ticket.track_url || "/", location.origin).href);
-  const problem = state.printerBad || ticket.printFailed;
+  const problem = state.printerBad || ticket.printFailed || state.agentDown;
   show($("#t-printer"), problem);
   show($("#t-printing"), !problem);
 }
@@ -162,6 +163,20 @@ function onAlert(alert) {
     clearTimeout(state.timer); // keep the ticket and its QR on screen until dismissed
   }
   markPrinter(true);
+}
+
+/** Whether the printer agent is connected; when it is not, tickets stay on screen with their QR code. */
+function markAgent(online) {
+  state.agentDown = online === false;
+  let notice = $("#agent-down");
+  if (!notice) {
+    // made here rather than in kiosk.html: a notice over the services, whatever the layout
+    notice = el("p", { id: "agent-down", class: "message warn", role: "status", "data-i18n": "presence.kiosk_no_printer" });
+    $("#start").prepend(notice);
+  }
+  notice.textContent = t("presence.kiosk_no_printer");
+  show(notice, state.agentDown);
+  if (state.ticket) drawTicket();
 }
 
 function markPrinter(bad) {
