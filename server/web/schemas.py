@@ -304,6 +304,7 @@ class AnnouncementQuery(Schema):
 class StatsQuery(Schema):
     from_ = Date(data_key="from", required=True, metadata={"description": "first business day, YYYY-MM-DD"})
     to = Date(required=True, metadata={"description": "last business day (at most 366 days in all)"})
+    lang = String(load_default="en", validate=OneOf(["zh", "en"]), metadata={"description": "CSV headers' language"})
 
 
 class StatsOut(Schema):
@@ -322,6 +323,10 @@ class StatsOut(Schema):
     classes = List(Dict())
     tellers = List(Dict())
     hours = List(Dict(), metadata={"description": "by hour of arrival, branch local time"})
+    arrivals = List(
+        Dict(),
+        metadata={"description": "heat map: {weekday (0 = Monday), hour, tickets, per_day} over the range"},
+    )
     staffing = List(Dict(), metadata={"description": "per hour: counters advised by Erlang C, and used"})
 
 

@@ -1,17 +1,19 @@
-"""Presence in the browser: a kiosk whose printer agent is not there says so at once and keeps
-the ticket with its QR code on screen (never "printing…" for nothing); it drops the notice the
-moment a real agent connects."""
+"""In the browser: a kiosk whose printer agent is not there says so at once and keeps the ticket
+with its QR code on screen (never "printing…" for nothing), and drops the notice the moment a
+real agent connects; the demo's history shows its past at the desk and on a phone."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kiosk.agent import KioskAgent
 from kiosk.printers import RecordingPrinter
-from tests.browser.conftest import Site, screenshot, start_site, switch_language, wait_until
+from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language, wait_until
+from tests.support.live import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -52,3 +54,65 @@ def test_a_kiosk_without_its_printer_agent_says_so_and_keeps_the_ticket_on_scree
     finally:
         agent.stop()
     wait_until(kiosk, "!document.querySelector('#agent-down').hidden")  # it went: said at once
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo with its past made first (a week of it, through the real services), then served."""
+    from server import demo, demo_history
+    from server.settings import Settings
+    from server.store import migrate
+    from server.web import create_app
+
+    instance = tmp_path_factory.mktemp("demo-history")
+    database_url = f"sqlite:///{instance / 'demo' / 'branchq.sqlite3'}"
+    (instance / "demo").mkdir()
+    app = create_app(Settings(database_url=database_url, secret_key="x", instance_dir=instance / "demo", testing=True))
+    deps = app.extensions["branchq"].deps
+    migrate.upgrade(deps.store.engine)
+    branch_id = demo.seed_demo(deps)["branch_id"]
+    demo_history.seed_history(deps, branch_id, *demo.history_plan(deps, branch_id), days=8)
+    deps.store.engine.dispose()
+    server = LiveServer(instance, "sqlite://", demo=True, extra_env={"BRANCHQ_SPEECH_ENGINE": "none"}).start()
+    yield server
+    server.stop()
+
+
+def _history(page: Any, server: LiveServer) -> None:
+    page.goto(f"{server.url}/manager")
+    staff_login(page, "manager", "branchq-demo")
+    page.click("#tab-history")
+    page.wait_for_selector("#h-report:not([hidden])")
+    page.wait_for_selector("#h-heatmap svg rect")
+
+
+def test_the_demo_history_shows_its_past_at_the_desk_and_on_a_phone(demo_site: LiveServer, new_page: Any) -> None:
+    desk = new_page(1440, 900, accept_downloads=True)
+    _history(desk, demo_site)
+    # the last seven days: five or six business days (no Sunday; today has none yet), every hour 9-16 seen
+    assert desk.locator("#h-heatmap svg text", has_text="周一").count() == 1
+    assert desk.locator("#h-heatmap svg rect.cell").count() >= 5 * 8
+    tellers = desk.locator("#h-teller-chart svg rect")
+    assert tellers.count() == 4 and "人" in desk.locator("#h-teller-chart svg").text_content()
+    assert desk.locator("#h-chart svg rect.p90").count() >= 8  # waits against target over the day
+    screenshot(desk, "history-desk-zh")
+    with desk.expect_download() as download:
+        desk.click("#range-csv")
+    saved = download.value
+    assert saved.suggested_filename.startswith("branchq-DEMO-stats-") and saved.suggested_filename.endswith(".csv")
+    body = Path(saved.path()).read_text(encoding="utf-8")
+    assert body.startswith("\ufeff分组,键,名称,取号数")
+    switch_language(desk, "en")
+    desk.wait_for_selector("#h-heatmap svg text:text('Mon')")
+    desk.locator("#h-heatmap").scroll_into_view_if_needed()
+    screenshot(desk, "history-desk-heatmap-en")
+
+    for lang in ("zh", "en"):
+        phone = new_page(390, 844)
+        _history(phone, demo_site)
+        switch_language(phone, lang)
+        phone.wait_for_selector("#h-teller-chart svg")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+        screenshot(phone, f"history-phone-{lang}")
+        phone.locator("#h-heatmap").scroll_into_view_if_needed()
+        screenshot(phone, f"history-phone-heatmap-{lang}")
