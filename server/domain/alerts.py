@@ -29,7 +29,8 @@ class Thresholds:
     def from_settings(cls, settings: Mapping[str, Any] | None) -> Thresholds:
         given = dict((settings or {}).get("alerts") or {})
         names = ("device_heartbeat_s", "counter_paused_long_s", "counter_gone_s")
-        values = {k: given[k] for k in names if isinstance(given.get(k), int) and not isinstance(given[k], bool)}
+        # whole positive seconds only; anything else keeps the default
+        values = {k: given[k] for k in names if type(given.get(k)) is int and given[k] > 0}
         return cls(**values)
 
 
