@@ -15,8 +15,8 @@ from server.domain.records import MAX_ID, Branch, Device, Principal
 from server.services.context import STAFF_ROLES, Deps, audit, require
 from server.services.views import counters_now, iso
 
-# Connected parts are marked every 20 s; one not marked for this long has left every process.
-AGENT_FRESH_S = 45
+# Connected parts are marked every 10 s; one not marked for this long has left every process.
+AGENT_FRESH_S = 30
 AUTO_PAUSE_REASON = "terminal_gone"
 
 

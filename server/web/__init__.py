@@ -255,7 +255,7 @@ def _periodic_flush(wiring: Wiring) -> None:
         try:
             wiring.relay.flush_all()
             wiring.deps.offload(wiring.deps.store.checkpoint)
-            if rounds % 10 == 0:  # every 20 s, well inside the 60 s device heartbeat
+            if rounds % 5 == 0:  # every 10 s, well inside the 60 s device heartbeat
                 _devices_seen(wiring)
             if rounds % 300 == 0:  # every ten minutes
                 wiring.relay.prune_all(wiring.settings.events_kept)

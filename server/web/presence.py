@@ -1,7 +1,7 @@
 """Which parts this process holds a live socket for: device pages and agents, counter terminals.
 
 Socket.IO's own pings keep a socket only while its client answers, so a held socket is a
-heartbeat; the periodic flush writes them to the store (``services.presence.beat``) so every
+heartbeat; every 10 s the periodic flush writes them to the store (``services.presence.beat``) so every
 process and the alert rules see them. A device's page learns here, at once, whether its
 agent (the kiosk's printer agent) is connected.
 """

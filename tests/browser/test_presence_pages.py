@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from kiosk.agent import KioskAgent
 from kiosk.printers import RecordingPrinter
 from tests.browser.conftest import Site, screenshot, staff_login, start_site, switch_language, wait_until
+from tests.devices.support import wait_for
+from tests.support.builders import PASSWORD
 from tests.support.live import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -116,3 +119,37 @@ def test_the_demo_history_shows_its_past_at_the_desk_and_on_a_phone(demo_site: L
         screenshot(phone, f"history-phone-{lang}")
         phone.locator("#h-heatmap").scroll_into_view_if_needed()
         screenshot(phone, f"history-phone-heatmap-{lang}")
+
+
+def test_a_tellers_counter_page_is_its_terminal_and_the_counter_pauses_when_it_is_gone(
+    site: Site, new_page: Any
+) -> None:
+    branch = site.branch
+    # limits past the 10 s between a held socket's heartbeats, short enough for a test
+    limits = {"settings": {"alerts": {"device_heartbeat_s": 15, "counter_gone_s": 20}}}
+    patched = requests.patch(f"{site.url}/api/v1/branches/{branch.id}", json=limits, headers=branch.headers("manager"))
+    assert patched.status_code == 200
+    counter = new_page()
+    counter.goto(f"{site.url}/counter")
+    staff_login(counter, "teller-b1", PASSWORD)
+    counter.click("#counters button >> nth=0")
+    counter.wait_for_selector("#work:not([hidden])")
+    counter_id = branch.counters[1]
+    counter.wait_for_timeout(25_000)  # past both limits while the page is there: its heartbeats keep it
+    assert _counter_status(site, counter_id) == "open"
+    assert not _alerts(site, "device_offline", {"counter_id": counter_id})
+    counter.context.close()  # the teller's browser closes
+    alert = wait_for(lambda: _alerts(site, "device_offline", {"counter_id": counter_id}), timeout=30)
+    assert alert[0]["message"]["en"].startswith("Counter 1: the teller's terminal has been silent")
+    assert wait_for(lambda: _counter_status(site, counter_id) == "paused", timeout=45)
+
+
+def _counter_status(site: Site, counter_id: int) -> str:
+    response = requests.get(f"{site.url}/api/v1/counters/{counter_id}", headers=site.branch.headers(), timeout=10)
+    return str(response.json()["status"])
+
+
+def _alerts(site: Site, kind: str, subject: dict[str, int]) -> list[dict[str, Any]]:
+    url = f"{site.url}/api/v1/branches/{site.branch.id}/alerts"
+    listed = requests.get(url, headers=site.branch.headers("manager"), timeout=10).json()
+    return [a for a in listed if a["kind"] == kind and a["subject"] == subject]
