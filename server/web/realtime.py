@@ -259,7 +259,12 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
             principal = self._caller()
             if principal is None or principal.kind != "device":
                 return error_body("forbidden", "only a device has an agent", None) | {"status": 403}
-            online = self.presence.agent_here(principal.id) or presence.agent_alive(self.wiring.deps, principal.id)
+            # One process (no message queue) holds every socket: its own sockets are the whole truth.
+            # With several, the agent may be held elsewhere: then its latest stored heartbeat says.
+            several = bool(self.wiring.settings.message_queue)
+            online = self.presence.agent_here(principal.id) or (
+                several and presence.agent_alive(self.wiring.deps, principal.id)
+            )
         except DomainError as error:
             return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
         except StoreFault as fault:

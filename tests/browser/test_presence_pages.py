@@ -57,6 +57,12 @@ def test_a_kiosk_without_its_printer_agent_says_so_and_keeps_the_ticket_on_scree
     finally:
         agent.stop()
     wait_until(kiosk, "!document.querySelector('#agent-down').hidden")  # it went: said at once
+    # the ticket on screen now says the printer cannot print, and stays for the phone
+    assert kiosk.locator("#t-printer").is_visible() and kiosk.locator("#t-printing").is_hidden()
+    kiosk.clock.fast_forward(31_000)  # the page asks again every 30 s: still gone
+    kiosk.wait_for_timeout(1500)
+    assert kiosk.locator("#ticket").is_visible()
+    assert kiosk.evaluate("!document.querySelector('#agent-down').hidden")
 
 
 @pytest.fixture(scope="module")

@@ -115,6 +115,7 @@ def test_the_kiosk_page_learns_at_once_whether_its_printer_agent_is_there(live) 
         finally:
             agent.stop()
         assert wait_for(lambda: heard[-1]["online"] is False, timeout=5)  # pushed when it went, not polled
+        assert page.call("agent_status", {}, timeout=5)["online"] is False  # and asked, the same at once
         # past the 10 s between a held socket's heartbeats, so the page that stays is not missed
         _heartbeat(server, branch, 15)
         # the screen is still there, the agent is not: the kiosk is offline, and the alert says which part

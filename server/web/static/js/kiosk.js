@@ -43,7 +43,9 @@ async function main() {
     onStatus: connectionBadge,
     extra: { print_ticket: onPrintJob, agent_status: (data) => markAgent(data?.online) },
   }).start();
-  feed.socket.on("connect", async () => markAgent((await feed.request("agent_status", {}))?.online));
+  const askAgent = async () => feed.socket.connected && markAgent((await feed.request("agent_status", {}))?.online);
+  feed.socket.on("connect", askAgent);
+  setInterval(askAgent, 30000); // with several server processes a pushed change can arrive out of order
   setInterval(refresh, 30000); // opening hours turn over without an event
   onLangChange(() => {
     draw(state.snapshot);
@@ -167,7 +169,8 @@ function onAlert(alert) {
 
 /** Whether the printer agent is connected; when it is not, tickets stay on screen with their QR code. */
 function markAgent(online) {
-  state.agentDown = online === false;
+  if (typeof online !== "boolean") return; // no answer (a lost ack) says nothing
+  state.agentDown = !online;
   let notice = $("#agent-down");
   if (!notice) {
     // made here rather than in kiosk.html: a notice over the services, whatever the layout
