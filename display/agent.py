@@ -64,7 +64,7 @@ class DisplayAgent:
 
     def start(self) -> None:
         threading.Thread(target=self._speak_loop, name="display-agent-speaker", daemon=True).start()
-        self.sio.connect(self.server_url, auth={"token": self.token}, wait_timeout=5, retry=True)
+        self.sio.connect(self.server_url, auth={"token": self.token, "agent": True}, wait_timeout=5, retry=True)
 
     def run_forever(self) -> None:
         self.start()

@@ -84,7 +84,7 @@ class KioskAgent:
         first_delay = delay = min(1.0, self.max_retry_delay)
         while not self._stopped.is_set():
             try:
-                self.sio.connect(self.server_url, auth={"token": self.token}, wait_timeout=5)
+                self.sio.connect(self.server_url, auth={"token": self.token, "agent": True}, wait_timeout=5)
             except socketio.exceptions.ConnectionError as exc:
                 log.warning("cannot connect to %s: %s; retrying in %.0f s", self.server_url, exc, delay)
                 self._stopped.wait(delay)

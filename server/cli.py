@@ -137,7 +137,25 @@ def _print_demo(wiring: Any, base_url: str) -> None:
     for kind, link in info["links"].items():
         click.echo(f"  {kind}: {link}")
     click.echo(f"  counter: {base_url}/counter   manager: {base_url}/manager   booking: {base_url}/book")
+    _demo_history(wiring)
     click.echo("")
+
+
+def _demo_history(wiring: Any) -> None:
+    """The demo's four past weeks, played by the real services in a process of its own (about
+    a minute on a first start, nothing on the next ones): the server answers meanwhile."""
+    import subprocess
+
+    from server.demo import DEMO_CODE
+    from server.demo_history import DAYS, days_missing
+
+    with wiring.deps.store.read() as uow:
+        branch = uow.branches.by_code(DEMO_CODE)
+    if branch is None or not days_missing(wiring.deps, branch.id):
+        return
+    click.echo(f"  history: the past {DAYS} days are being played in the background (about a minute)")
+    args = [sys.executable, "-m", "server.demo_history", wiring.settings.database_url, str(os.getpid())]
+    subprocess.Popen(args)
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from server.domain.hours import ALWAYS_OPEN
@@ -95,3 +96,24 @@ def _devices(deps: Deps, branch_id: int) -> None:
     for kind in ("kiosk", "display"):
         if kind not in have:
             setup.create_device(deps, ROOT, branch_id, {"kind": kind, "name": f"Demo {kind}"})
+
+
+# counter number -> who works it, the hour it opens and the hour its teller takes lunch
+DESKS = {1: ("teller1", 9, 11), 2: ("teller2", 9, 13), 3: ("teller3", 9, 12), 4: ("manager", 9, None)}
+
+
+def history_plan(deps: Deps, branch_id: int) -> tuple[Principal, list[Any], dict[str, int]]:
+    """Who played the demo's past: its kiosk, and each counter's teller, hours and lunch."""
+    from server.demo_history import Desk
+
+    with deps.store.read() as uow:
+        counters = {c.number: c.id for c in uow.counters.for_branch(branch_id)}
+        kiosk = next(d for d in uow.devices.for_branch(branch_id) if d.kind == "kiosk" and not d.revoked)
+        users = {u.username: u for u in uow.users.all()}
+        services = {s.prefix: int(s.id) for s in uow.services.for_branch(branch_id)}
+    desks = []
+    for number, (username, opens, lunch) in DESKS.items():
+        user = users[username]
+        teller = Principal("user", user.id, user.role, (branch_id,), user.username)
+        desks.append(Desk(counters[number], teller, time(opens), lunch))
+    return Principal("device", kiosk.id, "kiosk", (branch_id,), kiosk.name), desks, services

@@ -35,6 +35,12 @@ SPEECH_STATUS = "speech_status"  # {"status": ok|unavailable, "detail"}
 
 PRINTER_STATES = ("online", "paper_low", "paper_out", "offline", "error")
 
+# Presence. An agent connects with auth {"token", "agent": true}; a device page without it.
+# server -> the device's pages, and the ack of the same name (page -> server, no data):
+AGENT_STATUS = "agent_status"  # {"device_id", "online": bool}
+# teller's /counter page -> server: this socket is the counter's terminal (its heartbeat)
+COUNTER_TERMINAL = "counter_terminal"  # {"counter_id"} -> ack {"ok": true} or an error
+
 
 def branch_room(branch_id: int) -> str:
     return f"branch:{branch_id}"

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from server.notify import NotifySettings, make_sender
 from server.notify.http_post import HttpPoster
-from server.services import alerts, appointment_jobs, notifications, remote_messages, webhooks
+from server.services import alerts, appointment_jobs, notifications, presence, remote_messages, webhooks
 from server.services.context import Deps
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ INTERVALS_S = {
     "webhooks": 2,
     "remote_messages": 5,
     "webhook_prune": 3600,
+    "presence": 15,
 }
 
 
@@ -98,6 +99,7 @@ class BookingJobs:
             "notifications": lambda: notifications.send_due(deps, sender),
             "alerts": lambda: alerts.evaluate_all(deps),
             "remote_messages": lambda: remote_messages.queue_ticket_messages(deps, base_url),
+            "presence": lambda: presence.pause_gone_counters(deps),
         }
         if poster is not None:
             self.jobs["webhooks"] = lambda: webhooks.send_due(deps, poster)

@@ -27,12 +27,21 @@ class Thresholds:
     # a rating this low or lower raises ``low_feedback``, open for this long
     low_feedback_score: int = 2
     low_feedback_open_s: int = 60 * 60
+    # an open counter whose teller's terminal is gone this long is paused for them
+    counter_gone_s: int = 5 * 60
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | None) -> Thresholds:
         given = dict((settings or {}).get("alerts") or {})
-        names = ("device_heartbeat_s", "counter_paused_long_s", "low_feedback_score", "low_feedback_open_s")
-        values = {k: given[k] for k in names if isinstance(given.get(k), int)}
+        names = (
+            "device_heartbeat_s",
+            "counter_paused_long_s",
+            "counter_gone_s",
+            "low_feedback_score",
+            "low_feedback_open_s",
+        )
+        # whole positive numbers only; anything else keeps the default
+        values = {k: given[k] for k in names if type(given.get(k)) is int and given[k] > 0}
         return cls(**values)
 
 
@@ -64,6 +73,8 @@ class DeviceState:
     # seconds since the device was last heard from; None when it never was
     silent_s: int | None
     printer_status: str | None = None
+    # the part that has gone silent: "agent" (the kiosk's printer agent, the display's voice) or "page"
+    part: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,9 +134,8 @@ def device_alerts(device: DeviceState, limits: Thresholds) -> list[Wanted]:
     subject = {"device_id": device.id}
     # A device never heard from is not set up yet: nothing has gone silent.
     if device.silent_s is not None and device.silent_s > limits.device_heartbeat_s:
-        message = Text(
-            "alert.message.device_offline", {"device": device.name, "kind": device.kind, "s": device.silent_s}
-        )
+        key = "alert.message.agent_offline" if device.part == "agent" else "alert.message.device_offline"
+        message = Text(key, {"device": device.name, "kind": device.kind, "s": device.silent_s})
         return [Wanted("device_offline", subject, "critical", message)]
     if device.kind == "kiosk" and device.printer_status in PRINTER_FAULTS:
         status = Text(f"device.{device.printer_status}")

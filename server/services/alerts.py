@@ -19,6 +19,7 @@ from server.domain.alerts import (
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.records import Branch, Principal
 from server.i18n import render_all
+from server.services import presence
 from server.services.context import Deps, found, require
 from server.services.ports import UnitOfWork
 from server.services.views import iso, serving_counters
@@ -57,13 +58,16 @@ def _wanted(uow: UnitOfWork, branch: Branch, now: datetime) -> dict[str, Wanted]
         services.append(load)
     since = uow.alerts.status_since(branch.id)
     counter_states = [CounterState(c.id, c.number, c.status.value, _seconds(now, since.get(c.id))) for c in counters]
-    devices = [
-        DeviceState(d.id, d.kind, d.name, _seconds(now, d.last_seen_at), (d.status.get("printer") or {}).get("status"))
-        for d in uow.devices.for_branch(branch.id)
-        if not d.revoked
-    ]
+    beats = presence.device_beats(uow, branch.id)
+    devices = []
+    for d in uow.devices.for_branch(branch.id):
+        if not d.revoked:
+            silent, part = presence.device_silence(d, beats.get(d.id, []), now)
+            printer = (d.status.get("printer") or {}).get("status")
+            devices.append(DeviceState(d.id, d.kind, d.name, silent, printer, part))
     limits = Thresholds.from_settings(branch.settings)
-    return wanted_alerts(services, counter_states, devices, limits, _low_ratings(uow, branch, counters, now, limits))
+    low = _low_ratings(uow, branch, counters, now, limits)
+    return wanted_alerts(services, counter_states, devices, limits, low) | presence.presence_alerts(uow, branch, now)
 
 
 def _low_ratings(uow: Any, branch: Branch, counters: list[Any], now: datetime, limits: Thresholds) -> list[LowFeedback]:

@@ -6,17 +6,17 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server import protocol
-from server.domain.alerts import Thresholds
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.hours import ALWAYS_OPEN, dump_opening_hours, parse_opening_hours
 from server.domain.languages import check_languages
 from server.domain.names import parse_name, same_in_every_language
 from server.domain.policy import QueuePolicy
 from server.domain.records import Principal
+from server.services import presence
 from server.services.auth import hash_password, new_token, pairing_token, unlock_login
 from server.services.context import Deps, audit, changed_at, found, require
 from server.services.ports import UnitOfWork
-from server.services.views import branch_view, counter_view, counters_now, iso, service_view
+from server.services.views import branch_view, counter_view, counters_now, service_view
 
 MANAGERS = ("admin", "manager")
 ROLES = ("admin", "manager", "teller")
@@ -370,9 +370,7 @@ def get_user(deps: Deps, principal: Principal | None, user_id: int) -> dict[str,
     return _user_view(user)
 
 
-def _device_view(device: Any, branch: Any, now: Any) -> dict[str, Any]:
-    heartbeat = Thresholds.from_settings(branch.settings).device_heartbeat_s
-    seen = device.last_seen_at
+def _device_view(device: Any, branch: Any, now: Any, beats: Any = ()) -> dict[str, Any]:
     return {
         "id": device.id,
         "branch_id": device.branch_id,
@@ -381,8 +379,7 @@ def _device_view(device: Any, branch: Any, now: Any) -> dict[str, Any]:
         "counter_id": device.counter_id,
         "revoked": device.revoked,
         "status": device.status,
-        "online": seen is not None and (now - seen).total_seconds() <= heartbeat,
-        "last_seen": iso(seen, branch.timezone),
+        **presence.device_presence(device, list(beats), branch, now),
     }
 
 
@@ -437,4 +434,5 @@ def list_devices(deps: Deps, principal: Principal | None, branch_id: int) -> lis
     now = deps.clock()
     with deps.store.read() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
-        return [_device_view(d, branch, now) for d in uow.devices.for_branch(branch_id)]
+        beats = presence.device_beats(uow, branch_id)
+        return [_device_view(d, branch, now, beats.get(d.id, [])) for d in uow.devices.for_branch(branch_id)]

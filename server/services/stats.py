@@ -73,8 +73,30 @@ def build_report(
             for uid, group in sorted(by_teller.items())
         ],
         "hours": [{"hour": hour} | summarise(group, targets).to_dict() for hour, group in sorted(by_hour.items())],
+        "arrivals": _arrivals(tickets, tz),
         "staffing": _staffing(by_hour, days, services, tickets, share),
     }
+
+
+def _arrivals(tickets: Sequence[TicketTimes], tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The heat map: mean tickets per (weekday, hour of arrival) over the days of that weekday with tickets."""
+    days_of: dict[int, set[date]] = {}
+    counts: dict[tuple[int, int], int] = {}
+    for t in tickets:
+        local = t.issued_at.astimezone(tz)
+        days_of.setdefault(t.business_date.weekday(), set()).add(t.business_date)
+        key = (t.business_date.weekday(), local.hour)
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        {"weekday": wd, "hour": hour, "tickets": n, "per_day": round(n / len(days_of[wd]), 2)}
+        for (wd, hour), n in sorted(counts.items())
+    ]
+
+
+def branch_code(deps: Deps, branch_id: int) -> str:
+    with deps.store.read() as uow:
+        branch = found(uow.branches.get(branch_id), "branch")
+    return str(branch.code)
 
 
 def _staffing(
@@ -118,15 +140,16 @@ CSV_SPREADS = ("wait", "service_time")
 CSV_TAIL = ("within_target", "feedback_mean", "feedback_count", "advised_counters", "counters_used")
 
 
-def csv_rows(report: Mapping[str, Any]) -> list[list[Any]]:
-    """The report as one table: a header, then a row per group (hours carry the staffing advice)."""
+def csv_rows(report: Mapping[str, Any], lang: str = "en") -> list[list[Any]]:
+    """The report as one table: a header, then a row per group (hours carry the staffing advice);
+    service names in ``lang``."""
     header = ["group", "key", "label", *CSV_FIGURES]
     header += [f"{name}_{part}" for name in CSV_SPREADS for part in ("mean", "p50", "p90")]
     rows: list[list[Any]] = [header + list(CSV_TAIL)]
     advice = {row["hour"]: row for row in report["staffing"]}
     groups = (
         ("total", [("", "", report["total"])]),
-        ("service", [(s["prefix"], local_name(s["name"], "en"), s) for s in report["services"]]),
+        ("service", [(s["prefix"], local_name(s["name"], lang), s) for s in report["services"]]),
         ("class", [(c["customer_class"], "", c) for c in report["classes"]]),
         ("teller", [(t["user_id"], t["username"], t) for t in report["tellers"]]),
         ("hour", [(h["hour"], f"{h['hour']:02d}:00", h) for h in report["hours"]]),

@@ -478,6 +478,10 @@ class MemoryUnitOfWork:
         _not_kept("counter desk reads")
 
     @property
+    def presence(self) -> ports.PresenceRepository:
+        _not_kept("presence")
+
+    @property
     def verifications(self) -> ports.VerificationsRepository:
         _not_kept("remote verifications")
 

@@ -16,6 +16,7 @@ from server.store import repositories as r
 from server.store import repositories_alerts as ra
 from server.store import repositories_booking as rb
 from server.store import repositories_floor as rf
+from server.store import repositories_presence as rp
 from server.store import repositories_remote as rr
 from server.store.counter_floor import CounterFloor
 from server.store.faults import StoreFault, StoreHealth, translated
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.audit = r.Audit(conn)
         self.alerts = ra.Alerts(conn)
         self.floor = CounterFloor(conn)
+        self.presence = rp.Presence(conn)
         self.appointments, self.slots = rb.Appointments(conn), rb.Slots(conn)
         self.booking_settings, self.closures = rb.BookingSettings(conn), rb.Closures(conn)
         self.notifications = rb.Notifications(conn)

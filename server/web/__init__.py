@@ -283,7 +283,7 @@ def _periodic_flush(wiring: Wiring) -> None:
         try:
             wiring.relay.flush_all()
             wiring.deps.offload(wiring.deps.store.checkpoint)
-            if rounds % 10 == 0:  # every 20 s, well inside the 60 s device heartbeat
+            if rounds % 5 == 0:  # every 10 s, well inside the 60 s device heartbeat
                 _devices_seen(wiring)
             if rounds % 300 == 0:  # every ten minutes
                 wiring.relay.prune_all(wiring.settings.events_kept)
@@ -292,6 +292,8 @@ def _periodic_flush(wiring: Wiring) -> None:
 
 
 def _devices_seen(wiring: Wiring) -> None:
-    from server.services import devices
+    from server.services import devices, presence
 
-    devices.seen(wiring.deps, wiring.holder_updates.namespace.connected_devices())
+    namespace = wiring.holder_updates.namespace
+    devices.seen(wiring.deps, namespace.connected_devices())
+    presence.beat(wiring.deps, namespace.connected_parts())

@@ -12,11 +12,12 @@ from flask_socketio import Namespace, join_room
 from server import protocol
 from server.domain.errors import DomainError, Unauthorized
 from server.domain.records import Principal
-from server.services import auth, devices, queue, tickets
+from server.services import auth, devices, presence, queue, tickets
 from server.store.faults import StoreFault
 from server.web.context import Wiring
 from server.web.errors import STATUS, error_body, store_fault_body
 from server.web.input_guard import SURROGATES, refuse_bad_value
+from server.web.presence import PresenceRegistry
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         # ticket id -> sids of holders connected to this process
         self.holders: dict[int, set[str]] = {}
         self.lock = threading.Lock()
+        self.presence = PresenceRegistry()
 
     # --- input ------------------------------------------------------------------------
     def trigger_event(self, event: str, *args: Any) -> Any:
@@ -89,7 +91,23 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
         if principal.kind == "device":
             join_room(protocol.device_room(principal.id))
             devices.seen(self.wiring.deps, [principal.id])
+            self._hold_device_part(principal, "agent" if data.get("agent") is True else "page")
         return True
+
+    def _hold_device_part(self, principal: Principal, part: str) -> None:
+        held = (principal.branch_ids[0] if principal.branch_ids else 0, "device", principal.id, part)
+        self.presence.hold(_sid(), held)
+        presence.beat(self.wiring.deps, [held])
+        if part == "agent":
+            self._agent_status(principal.id, True)
+
+    def _agent_status(self, device_id: int, online: bool) -> None:
+        """Tell the device's page at once that its agent came or went."""
+        room = protocol.device_room(device_id)
+        self.socketio.emit(protocol.AGENT_STATUS, {"device_id": device_id, "online": online}, to=room)
+
+    def connected_parts(self) -> list[tuple[int, str, int, str]]:
+        return self.presence.held()
 
     def connected_devices(self) -> list[int]:
         """Devices with a live socket to this process: Socket.IO's pings keep it only while they answer."""
@@ -111,6 +129,15 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
     def on_disconnect(self, *args: Any) -> None:
         sid = _sid()
         self._forget(sid)
+        part = self.presence.release(sid)
+        if part is None:
+            return
+        try:
+            presence.beat(self.wiring.deps, [part])  # alive until now: its silence starts here
+        except StoreFault:
+            log.warning("last heartbeat of %s not stored", part)
+        if part[3] == "agent" and not self.presence.agent_here(part[2]):
+            self._agent_status(part[2], False)
         with self.lock:
             for ticket_id in [t for t, sids in self.holders.items() if sid in sids]:
                 self.holders[ticket_id].discard(sid)
@@ -209,6 +236,40 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
             return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
         except StoreFault as fault:
             return _fault_ack(fault)
+
+    # --- presence ----------------------------------------------------------------------
+    def on_counter_terminal(self, data: Any) -> dict[str, Any]:
+        """A teller's /counter page works this counter: its socket is the counter's heartbeat."""
+        try:
+            principal = self._caller()
+            counter_id = data.get("counter_id") if isinstance(data, dict) else None
+            branch_id, counter_id = presence.claim_terminal(self.wiring.deps, principal, counter_id)
+            held = (branch_id, "counter", counter_id, "terminal")
+            self.presence.hold(_sid(), held)
+            presence.beat(self.wiring.deps, [held])
+        except DomainError as error:
+            return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
+        except StoreFault as fault:
+            return _fault_ack(fault)
+        return {"ok": True}
+
+    def on_agent_status(self, data: Any = None) -> dict[str, Any]:
+        """A device's page asks whether its agent is connected (here, or lately to any process)."""
+        try:
+            principal = self._caller()
+            if principal is None or principal.kind != "device":
+                return error_body("forbidden", "only a device has an agent", None) | {"status": 403}
+            # One process (no message queue) holds every socket: its own sockets are the whole truth.
+            # With several, the agent may be held elsewhere: then its latest stored heartbeat says.
+            several = bool(self.wiring.settings.message_queue)
+            online = self.presence.agent_here(principal.id) or (
+                several and presence.agent_alive(self.wiring.deps, principal.id)
+            )
+        except DomainError as error:
+            return error_body(error.code, error.message, error.field) | {"status": STATUS[error.kind]}
+        except StoreFault as fault:
+            return _fault_ack(fault)
+        return {"device_id": principal.id, "online": online}
 
     # --- device reports ---------------------------------------------------------------
     def on_printer_status(self, data: Any) -> dict[str, Any]:

@@ -245,6 +245,7 @@ class DeviceOut(Schema):
     status = Dict()
     online = Boolean(metadata={"description": "heard from within the branch's heartbeat (default 60 s)"})
     last_seen = String(allow_none=True)
+    parts = Dict(metadata={"description": "per part heard from (page, agent): {online, last_seen}"})
     token = String(metadata={"description": "shown once, at creation: for the device's agent"})
     pair_url = String(metadata={"description": "shown once: opens the screen and pairs it (works once, within 24 h)"})
 
@@ -370,6 +371,7 @@ class AnnouncementQuery(Schema):
 class StatsQuery(Schema):
     from_ = Date(data_key="from", required=True, metadata={"description": "first business day, YYYY-MM-DD"})
     to = Date(required=True, metadata={"description": "last business day (at most 366 days in all)"})
+    lang = Language(load_default="en", metadata={"description": "CSV headers' language"})
 
 
 class StatsOut(Schema):
@@ -388,6 +390,10 @@ class StatsOut(Schema):
     classes = List(Dict())
     tellers = List(Dict())
     hours = List(Dict(), metadata={"description": "by hour of arrival, branch local time"})
+    arrivals = List(
+        Dict(),
+        metadata={"description": "heat map: {weekday (0 = Monday), hour, tickets, per_day} over the range"},
+    )
     staffing = List(Dict(), metadata={"description": "per hour: counters advised by Erlang C, and used"})
 
 

@@ -78,15 +78,49 @@ def test_hours_are_the_branch_local_hours_of_arrival_with_staffing_advice(client
     assert ten["counters"] == 1 and ten["meets_target"] and ten["counters_used"] == 1
 
 
+def _csv(response: Any) -> list[dict[str, str]]:
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")  # the BOM: Excel then reads the file as UTF-8
+    return list(csv.DictReader(io.StringIO(body[1:])))
+
+
 def test_the_csv_holds_the_same_figures(client, branch, served_day):
     response = stats(client, branch, csv=True)
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    total = next(r for r in rows if r["group"] == "total")
-    assert (total["tickets"], total["served"], total["wait_p50"], total["within_target"]) == ("4", "2", "540", "1.0")
-    assert {r["group"] for r in rows} == {"total", "service", "class", "teller", "hour"}
-    ten = next(r for r in rows if r["group"] == "hour" and r["key"] == "10")
-    assert ten["label"] == "10:00" and ten["advised_counters"] == "1"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="branchq-B1-stats-{DAY}_{DAY}.csv"'
+    rows = _csv(response)
+    total = next(r for r in rows if r["Group"] == "Total")
+    figures = (total["Tickets"], total["Served"], total["Wait median (s)"], total["Called within target (%)"])
+    assert figures == ("4", "2", "540", "100.0")
+    assert {r["Group"] for r in rows} == {"Total", "Service", "Customer class", "Teller", "Hour"}
+    ten = next(r for r in rows if r["Group"] == "Hour" and r["Key"] == "10")
+    assert ten["Name"] == "10:00" and ten["Counters advised"] == "1"
+
+
+def test_the_csv_speaks_the_readers_language_with_units_in_the_headers(client, branch, served_day):
+    path = f"/api/v1/branches/{branch.id}/stats.csv"
+    query = {"from": DAY, "to": "2026-11-29", "lang": "zh"}
+    response = client.get(path, query_string=query, headers=branch.headers("manager"))
+    assert response.headers["Content-Disposition"].endswith('filename="branchq-B1-stats-2026-11-23_2026-11-29.csv"')
+    rows = _csv(response)
+    assert list(rows[0])[:4] == ["分组", "键", "名称", "取号数"]
+    assert "平均等候（秒）" in rows[0] and "目标内叫号（%）" in rows[0]
+    service = next(r for r in rows if r["分组"] == "业务" and r["键"] == "A")
+    assert service["名称"] == "业务A"
+    regular = next(r for r in rows if r["分组"] == "客户类别" and r["键"] == "regular")
+    assert regular["名称"] == "普通"
+    refused = client.get(path, query_string=query | {"lang": "fr"}, headers=branch.headers("manager"))
+    assert refused.status_code == 422 and "lang" in refused.get_data(as_text=True)
+
+
+def test_arrivals_by_weekday_and_hour_for_the_heat_map(client, branch, served_day):
+    report = stats(client, branch).json
+    # Monday (0): three at 10:00, one at 11:00, over one Monday with tickets
+    assert report["arrivals"] == [
+        {"weekday": 0, "hour": 10, "tickets": 3, "per_day": 3.0},
+        {"weekday": 0, "hour": 11, "tickets": 1, "per_day": 1.0},
+    ]
 
 
 def test_days_without_tickets_give_empty_figures(client, branch, served_day):
@@ -137,14 +171,14 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_text(client, branch, 
         f"/api/v1/branches/{branch.id}/tickets", json={"service_id": service["id"]}, headers=branch.headers("kiosk")
     )
     assert ticket.status_code == 201
-    rows = list(csv.DictReader(io.StringIO(stats(client, branch, csv=True).get_data(as_text=True))))
-    [row] = [r for r in rows if r["group"] == "service" and r["key"] == "F"]
-    assert row["label"] == "'" + name
-    assert row["tickets"] == "1"  # figures are left as they are
+    rows = _csv(stats(client, branch, csv=True))
+    [row] = [r for r in rows if r["Group"] == "Service" and r["Key"] == "F"]
+    assert row["Name"] == "'" + name
+    assert row["Tickets"] == "1"  # figures are left as they are
 
 
 def test_tabs_and_returns_that_start_a_cell_are_escaped_too_but_numbers_are_not():
-    from server.web.api_stats import spreadsheet_safe
+    from server.web.stats_csv import spreadsheet_safe
 
     assert [spreadsheet_safe(c) for c in ("\tx", "\rx", "x=1", "", -5, 2.5, None)] == [
         "'\tx",

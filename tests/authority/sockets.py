@@ -13,6 +13,8 @@ EVENTS: dict[str, tuple[str, Any]] = {
     "printer_status": ("printer_status", {"status": "ok"}),
     "speech_status": ("speech_status", {"status": "ok"}),
     "print_result": ("print_result", {"job_id": "x", "ok": True}),
+    "counter_terminal": ("counter_terminal", {"counter_id": "{counter_id}"}),
+    "agent_status": ("agent_status", {}),
 }
 COLUMNS = ("connect", *EVENTS)
 

@@ -118,19 +118,20 @@ HTTP: dict[str, str] = {
 PENDING: dict[tuple[str, str], str] = {}
 
 SOCKET_CALLERS = (*CALLERS, "holder")
-# connect, subscribe, subscribe other branch, sync, printer_status, speech_status, print_result
+# connect, subscribe, subscribe other branch, sync, printer_status, speech_status, print_result,
+# counter_terminal, agent_status
 SOCKETS: dict[str, str] = {
-    "admin": "ok ok ok ok 403 403 403",
-    "manager": "ok ok 403 ok 403 403 403",
-    "manager_other": "ok 403 ok 403 403 403 403",
-    "teller": "ok ok 403 ok 403 403 403",
-    "teller_other": "ok 403 ok 403 403 403 403",
-    "kiosk": "ok ok 403 ok ok ok ok",
-    "display": "ok ok 403 ok ok ok ok",
-    "revoked": "refused - - - - - -",
-    "none": "refused - - - - - -",
-    "garbage": "refused - - - - - -",
-    "holder": "ok 401 401 401 403 403 403",
+    "admin": "ok ok ok ok 403 403 403 ok 403",
+    "manager": "ok ok 403 ok 403 403 403 ok 403",
+    "manager_other": "ok 403 ok 403 403 403 403 404 403",
+    "teller": "ok ok 403 ok 403 403 403 ok 403",
+    "teller_other": "ok 403 ok 403 403 403 403 404 403",
+    "kiosk": "ok ok 403 ok ok ok ok 403 ok",
+    "display": "ok ok 403 ok ok ok ok 403 ok",
+    "revoked": "refused - - - - - - - -",
+    "none": "refused - - - - - - - -",
+    "garbage": "refused - - - - - - - -",
+    "holder": "ok 401 401 401 403 403 403 401 403",
 }
 
 

@@ -68,7 +68,9 @@ def test_offline_printer_fails_the_job_and_the_next_one_prints_once_it_is_back(d
     printed = wait_for(lambda: device_server.results()[1:])[0]
     assert (printed["job_id"], printed["ok"], printed["status"]) == ("job-2", True, "online")
     assert b"A018" in (folder / "lp0").read_bytes() and b"A017" not in (folder / "lp0").read_bytes()
-    assert "offline" in device_server.statuses() and device_server.statuses()[-1] == "online"
+    # the status report follows the result on its own thread: wait for it rather than race it
+    assert wait_for(lambda: device_server.statuses()[-1:] == ["online"])
+    assert "offline" in device_server.statuses()
 
 
 def test_failed_job_sent_again_prints_once_the_printer_is_back(device_server, start_agent, job):

@@ -1,5 +1,6 @@
-"""A real kiosk agent against a real `branchq serve`: its live socket is its heartbeat, and the
-server's own scheduler raises and clears printer_fault and device_offline."""
+"""Real kiosk and display agents and a kiosk page's socket against a real `branchq serve`: a
+live socket is a heartbeat, and the server's own scheduler raises and clears printer_fault and
+device_offline (a teller's terminal is tried in tests/browser/test_presence_pages.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 
 import pytest
 import requests
+import socketio
 
+from display.agent import DisplayAgent
 from kiosk.agent import KioskAgent
 from kiosk.printers import PrinterStatus, RecordingPrinter
 from server.settings import Settings
@@ -86,3 +89,62 @@ def _heartbeat(server: LiveServer, branch: BranchFixture, seconds: int) -> None:
         f"{server.url}/api/v1/branches/{branch.id}", json={"settings": settings}, headers=branch.headers("manager")
     )
     assert patched.status_code == 200
+
+
+def _page(server: LiveServer, token: str, heard: list[dict[str, Any]]) -> socketio.Client:
+    """The kiosk's screen as it speaks on the wire: a device socket without the agent flag."""
+    page = socketio.Client(reconnection=False)
+    page.on("agent_status", heard.append)
+    page.connect(server.url, auth={"token": token}, wait_timeout=5)
+    return page
+
+
+def test_the_kiosk_page_learns_at_once_whether_its_printer_agent_is_there(live) -> None:
+    server, branch = live
+    heard: list[dict[str, Any]] = []
+    page = _page(server, branch.tokens["kiosk"], heard)
+    try:
+        assert page.call("agent_status", {}, timeout=5)["online"] is False  # no agent yet
+        agent = KioskAgent(server.url, branch.tokens["kiosk"], RecordingPrinter(), max_retry_delay=0.5)
+        agent.start()
+        try:
+            assert wait_for(lambda: heard and heard[-1]["online"], timeout=10)
+            assert page.call("agent_status", {}, timeout=5)["online"] is True
+            kiosk = wait_for(lambda: (k := _kiosk(server, branch))["parts"].keys() >= {"page", "agent"} and k)
+            assert kiosk["parts"]["agent"]["online"] and kiosk["parts"]["page"]["online"] and kiosk["online"]
+        finally:
+            agent.stop()
+        assert wait_for(lambda: heard[-1]["online"] is False, timeout=5)  # pushed when it went, not polled
+        assert page.call("agent_status", {}, timeout=5)["online"] is False  # and asked, the same at once
+        # past the 10 s between a held socket's heartbeats, so the page that stays is not missed
+        _heartbeat(server, branch, 15)
+        # the screen is still there, the agent is not: the kiosk is offline, and the alert says which part
+        (offline,) = wait_for(lambda: _open(server, branch, "device_offline"), timeout=40)
+        assert offline["subject"] == {"device_id": branch.devices["kiosk"]}
+        assert "agent" in offline["message"]["en"] and "代理程序" in offline["message"]["zh"]
+        kiosk = _kiosk(server, branch)
+        assert (kiosk["online"], kiosk["parts"]["page"]["online"], kiosk["parts"]["agent"]["online"]) == (
+            False,
+            True,
+            False,
+        )
+    finally:
+        page.disconnect()
+
+
+def test_a_real_display_agent_is_its_displays_agent_part(live) -> None:
+    server, branch = live
+
+    class Silent:
+        reason = ""
+
+        def play(self, wav: bytes) -> None:
+            pass
+
+    agent = DisplayAgent(server.url, branch.tokens["display"], branch.id, Silent())
+    agent.start()
+    try:
+        display = wait_for(lambda: next(d for d in _get(server, branch, "devices") if d["kind"] == "display")["parts"])
+        assert list(display) == ["agent"] and display["agent"]["online"] is True
+    finally:
+        agent.stop()

@@ -5,12 +5,6 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import server.store.tables
-import server.store.tables_alerts
-import server.store.tables_booking
-import server.store.tables_floor
-import server.store.tables_remote  # noqa: F401
-
 target_metadata = SQLModel.metadata
 
 

@@ -49,13 +49,15 @@ async function openCounter(branchId, counter) {
     drawMyDay(state.session, branchId);
   }, 250);
   drawMyDay(state.session, branchId);
-  new BranchFeed({
+  const feed = new BranchFeed({
     auth: { token: state.session.token },
     branchId,
     onSnapshot: drawSnapshot,
     onEvent: (name) => name !== "alert" && refresh(),
     onStatus: connectionBadge,
   }).start();
+  // This page is the counter's terminal: its live socket is the counter's heartbeat (on every connect).
+  feed.socket.on("connect", () => feed.emit("counter_terminal", { counter_id: counter.id }));
   setInterval(drawTicket, 30000); // the wait so far keeps growing
   $("#a-next").focus();
 }

@@ -1,8 +1,8 @@
 // Manager history tab: figures over a range of business days, an hourly wait chart, staffing advice.
-import { $, api, el, errorText, langTag, minutes, pick, show, t } from "./common.js";
+import { $, api, el, errorText, getLang, langTag, minutes, pick, show, t } from "./common.js";
+import { drawHeatmap, drawTellers, svgNode, svgText } from "./history-charts.js";
 
 const RANGE_DAYS = 7;
-const SVG = "http://www.w3.org/2000/svg";
 const FIGURE_KEYS = ["tickets", "served", "no_shows", "wait_p50", "wait_p90", "service_mean", "within_target", "feedback"];
 
 const history = { token: null, branchId: null, report: null };
@@ -50,13 +50,18 @@ async function load() {
   draw(result.data);
 }
 
-/** The CSV needs the bearer token, so it is fetched and handed to the browser as a file. */
+/** The CSV needs the bearer token, so it is fetched and handed to the browser as a file
+ * (headers in the reader's language; the server names it after the range). */
 async function downloadCsv() {
-  const response = await fetch(`/api/v1/branches/${history.branchId}/stats.csv?${rangeQuery()}`, {
+  const query = rangeQuery();
+  query.set("lang", getLang());
+  const response = await fetch(`/api/v1/branches/${history.branchId}/stats.csv?${query}`, {
     headers: { Authorization: `Bearer ${history.token}` },
   });
   if (!response.ok) return load(); // shows why
-  const link = el("a", { href: URL.createObjectURL(await response.blob()), download: `branchq-stats-${rangeQuery().get("from")}.csv` });
+  const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  const name = named ? named[1] : `branchq-stats-${query.get("from")}_${query.get("to")}.csv`;
+  const link = el("a", { href: URL.createObjectURL(await response.blob()), download: name });
   link.click();
   URL.revokeObjectURL(link.href);
 }
@@ -72,6 +77,8 @@ function draw(report) {
   $("#h-classes").replaceChildren(...report.classes.map((c) => figureRow(t(`class.${c.customer_class}`), c)));
   $("#h-tellers").replaceChildren(...report.tellers.map((u) => figureRow(u.username, u)));
   drawChart(report);
+  drawHeatmap(report.arrivals || []);
+  drawTellers(report.tellers);
   $("#h-staffing-note").textContent = t("manager.staffing_note", { share: Math.round(report.target_share * 100) });
   $("#h-staffing").replaceChildren(...report.staffing.map(staffingRow));
 }
@@ -129,16 +136,4 @@ function drawChart(report) {
     svg.append(svgText(x + step / 2, height - 8, hourLabel(h.hour), "middle"));
   });
   node.replaceChildren(svg);
-}
-
-function svgNode(tag, attrs) {
-  const node = document.createElementNS(SVG, tag);
-  Object.entries(attrs).forEach(([key, value]) => node.setAttribute(key, value));
-  return node;
-}
-
-function svgText(x, y, text, anchor) {
-  const node = svgNode("text", { x, y, "text-anchor": anchor });
-  node.textContent = text;
-  return node;
 }

@@ -22,6 +22,7 @@ const state = {
   ticket: null,
   jobs: {},
   printerBad: false,
+  agentDown: false, // the printer agent is not there: tickets stay on screen with their QR
   timer: null,
   screen: null,
   customerClass: "regular",
@@ -71,14 +72,17 @@ async function main() {
   state.printerBad = localStorage.getItem("branchq.kiosk.printer_bad") === "1";
   const { token, branch } = state.ctx;
   const refresh = debounce(async () => draw(await fetchQueue(branch.id, token)), 300);
-  new BranchFeed({
+  const feed = new BranchFeed({
     auth: { token },
     branchId: branch.id,
     onSnapshot: draw,
     onEvent: (name, data) => (name === "alert" ? onAlert(data) : refresh()),
     onStatus: connectionBadge,
-    extra: { print_ticket: onPrintJob },
+    extra: { print_ticket: onPrintJob, agent_status: (data) => markAgent(data?.online) },
   }).start();
+  const askAgent = async () => feed.socket.connected && markAgent((await feed.request("agent_status", {}))?.online);
+  feed.socket.on("connect", askAgent);
+  setInterval(askAgent, 30000); // with several server processes a pushed change can arrive out of order
   setInterval(refresh, 30000); // opening hours turn over without an event
   onLangChange(() => {
     draw(state.snapshot);
@@ -263,7 +267,7 @@ function showTicket(ticket) {
   prompt("your_number", `&number=${encodeURIComponent(ticket.number)}&ahead=${ticket.people_ahead}${said}`);
   $("#t-done").focus();
   state.timer = setTimeout(() => {
-    if (!state.printerBad && !ticket.printFailed) nextCustomer();
+    if (!state.printerBad && !ticket.printFailed && !state.agentDown) nextCustomer();
   }, SHOW_TICKET_MS);
 }
 
@@ -279,7 +283,7 @@ function drawTicket() {
   $("#t-ahead").textContent = t("ticket.people_ahead", { n: ticket.people_ahead });
   $("#t-wait").textContent = ticket.estimated_wait ? t("ticket.estimate", { range: waitRange(ticket.estimated_wait) }) : "";
   drawQr($("#t-qr"), new URL(ticket.track_url || "/", location.origin).href);
-  const problem = state.printerBad || ticket.printFailed;
+  const problem = state.printerBad || ticket.printFailed || state.agentDown;
   show($("#t-printer"), problem);
   show($("#t-printing"), !problem);
 }
@@ -307,6 +311,21 @@ function onAlert(alert) {
     clearTimeout(state.timer); // keep the ticket and its QR on screen until dismissed
   }
   markPrinter(true);
+}
+
+/** Whether the printer agent is connected; when it is not, tickets stay on screen with their QR code. */
+function markAgent(online) {
+  if (typeof online !== "boolean") return; // no answer (a lost ack) says nothing
+  state.agentDown = !online;
+  let notice = $("#agent-down");
+  if (!notice) {
+    // made here rather than in kiosk.html: a notice over the services, whatever the layout
+    notice = el("p", { id: "agent-down", class: "message warn", role: "status", "data-i18n": "presence.kiosk_no_printer" });
+    $("#start").prepend(notice);
+  }
+  notice.textContent = t("presence.kiosk_no_printer");
+  show(notice, state.agentDown);
+  if (state.ticket) drawTicket();
 }
 
 function markPrinter(bad) {
