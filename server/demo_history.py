@@ -28,6 +28,7 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
@@ -252,6 +253,7 @@ class _Day:
     paused: set[int] = field(default_factory=set)
     lunch_due: set[int] = field(default_factory=set)
     customers: dict[int, tuple[float, bool]] = field(default_factory=dict)
+    tokens: dict[int, str] = field(default_factory=dict)
     made: int = 0
 
     def at(self, when: datetime, action: Callable[[], None]) -> None:
@@ -290,6 +292,8 @@ class _Day:
         language = "en" if self.rng.random() < 0.15 else "zh"
         ticket = tickets.issue_ticket(self.deps, self.kiosk, self.branch_id, self.services[prefix], cls, language)
         self.customers[ticket["id"]] = (service_s, self.rng.random() < NO_SHOW_SHARE)
+        # the holder rates from the phone with the ticket's tracking token, as customers do
+        self.tokens[ticket["id"]] = parse_qs(urlsplit(ticket["track_url"]).query)["token"][0]
         self.made += 1
         self._call_free()
 
@@ -347,7 +351,7 @@ class _Day:
     def _done(self, desk: Desk, ticket_id: int, action: str) -> None:
         self._change(desk, ticket_id, action)
         if action == "finish" and self.rng.random() < FEEDBACK_SHARE:
-            tickets.leave_feedback(self.deps, desk.teller, ticket_id, self.rng.choice(SCORES), "", None)
+            tickets.leave_feedback(self.deps, None, ticket_id, self.rng.choice(SCORES), "", self.tokens[ticket_id])
         self.busy[desk.counter_id] = None
         if desk.counter_id in self.lunch_due:
             self._pause(desk)

@@ -487,7 +487,7 @@ class MemoryUnitOfWork:
 
     @property
     def remote_tickets(self) -> ports.RemoteTicketsRepository:
-        _not_kept("remote tickets")
+        return _NO_REMOTE_TICKETS
 
     @property
     def webhooks(self) -> ports.WebhookEndpointsRepository:
@@ -496,6 +496,37 @@ class MemoryUnitOfWork:
     @property
     def deliveries(self) -> ports.WebhookDeliveriesRepository:
         _not_kept("webhook deliveries")
+
+
+class _NoRemoteTickets:
+    """The fake takes no remote tickets: every ticket is a walk-in, so call-next holds none back."""
+
+    def get(self, ticket_id: int) -> dict[str, Any] | None:
+        return None
+
+    def add(self, values: dict[str, Any]) -> None:
+        _not_kept("remote tickets")
+
+    def mark(self, ticket_id: int, column: str, now: datetime, **values: Any) -> bool:
+        _not_kept("remote tickets")
+
+    def count_for_service(self, service_id: int, day: date) -> int:
+        return 0
+
+    def share(self, branch_id: int, day: date) -> dict[str, int]:
+        return {}
+
+    def anchors_behind(self, ticket: Any, places: int) -> list[datetime]:
+        return []
+
+    def message_counts(self, branch_id: int) -> dict[str, int]:
+        return {}
+
+    def needing_messages(self, limit: int = 200) -> list[dict[str, Any]]:
+        return []
+
+
+_NO_REMOTE_TICKETS = _NoRemoteTickets()
 
 
 class MemoryStore:

@@ -21,7 +21,8 @@ def Id(**kw: Any) -> Integer:
 def Language(**kw: Any) -> String:
     """A ``language`` field: exactly the registry's codes (``GET /api/v1/languages``)."""
     kw.setdefault("load_default", DEFAULT)
-    return String(validate=OneOf(CODES), metadata={"enum": list(CODES)}, **kw)
+    metadata = {"enum": list(CODES), **kw.pop("metadata", {})}
+    return String(validate=OneOf(CODES), metadata=metadata, **kw)
 
 
 _LANGUAGE_LIST = "(" + "|".join(CODES) + ")"

@@ -8,6 +8,7 @@ import pytest
 
 from server.domain.names import complete_name, local_name, parse_name
 from server.domain.notices import NoticeKind, notice_text
+from server.i18n import render
 
 
 def test_a_language_the_name_has_is_used_as_it_is():
@@ -62,13 +63,15 @@ def test_bad_names_are_refused_saying_why(value, problem):
 
 
 def test_a_message_names_the_branch_by_the_fallback_rule():
-    text = notice_text(
-        NoticeKind.CONFIRMED,
+    text = render(
+        notice_text(
+            NoticeKind.CONFIRMED,
+            branch={"zh": "中山路支行"},
+            service={"zh": "个人业务", "en": "Personal banking"},
+            start=datetime(2026, 12, 1, 2, tzinfo=UTC),
+            timezone="Asia/Shanghai",
+            code="K7Q2",
+        ),
         "en",
-        branch={"zh": "中山路支行"},
-        service={"zh": "个人业务", "en": "Personal banking"},
-        start=datetime(2026, 12, 1, 2, tzinfo=UTC),
-        timezone="Asia/Shanghai",
-        code="K7Q2",
     )
     assert text == "Booked: 中山路支行, Personal banking, 2026-12-01 10:00. Code K7Q2"
