@@ -23,6 +23,13 @@ class CounterFloor(Repo):
         ).one_or_none()
         return mapping.ticket(row) if row else None
 
+    def called_since(self, counter_id: int, since: datetime) -> bool:
+        """Whether the counter called anyone at or after ``since`` (whatever became of them)."""
+        row = self.conn.execute(
+            select(T.c.id).where(T.c.counter_id == counter_id, T.c.called_at >= since).limit(1)
+        ).first()
+        return row is not None
+
     def low_feedback_since(self, branch_id: int, since: datetime, max_score: int) -> list[dict[str, Any]]:
         """Ratings of ``max_score`` or less given since ``since``, with the ticket's number."""
         rows = self.conn.execute(

@@ -132,7 +132,9 @@ def switch_language(page: Any, lang: str) -> None:
     from server.domain.languages import language
 
     expected = language(lang).tag
-    if page.evaluate("document.documentElement.lang") != expected:
+    if page.evaluate("!document.querySelector('#lang')"):
+        tv_language(page, lang)  # a TV has no chooser
+    elif page.evaluate("document.documentElement.lang") != expected:
         page.click("#lang")
         page.click(f".lang-menu button[data-lang='{lang}']")
     wait_until(page, f"document.documentElement.lang === '{expected}'")
@@ -142,8 +144,10 @@ def tv_language(page: Any, lang: str) -> None:
     """A TV has no language button (the branch sets what it shows): set the screen's own choice and reload."""
     kind = page.evaluate("location.pathname.slice(1)")
     page.evaluate(f"localStorage.setItem('branchq.lang.{kind}', '{lang}')")
+    from server.domain.languages import language
+
     page.reload()
-    wait_until(page, f"document.documentElement.lang === '{'zh-CN' if lang == 'zh' else 'en'}'")
+    wait_until(page, f"document.documentElement.lang === '{language(lang).tag}'")
 
 
 def staff_login(page: Any, username: str, password: str) -> None:

@@ -157,4 +157,4 @@ def test_the_booking_page_in_cantonese_and_a_browser_set_to_hong_kong_gets_it_fi
     assert phone.locator(".lang-menu button").all_inner_texts() == ["中文", "English", "粵語"]
     phone.click(".lang-menu button[data-lang='en']")
     assert phone.locator(".lang-menu").is_hidden()
-    assert phone.locator("h1").inner_text() == "Book a visit"
+    assert phone.locator(".topbar .brand").inner_text() == catalogue("en")["book2.title"]

@@ -180,6 +180,7 @@ def book_tomorrow(site: Site) -> str:
         "name": "王小明",
         "phone": "13812345678",
         "language": "zh",
+        "consent": True,
     }
     booked = requests.post(f"{site.url}/api/v1/appointments", json=body, timeout=10)
     assert booked.status_code == 201, booked.text

@@ -43,7 +43,9 @@ def test_a_kiosk_without_its_printer_agent_says_so_and_keeps_the_ticket_on_scree
     switch_language(kiosk, "en")
     assert "printer" in kiosk.locator("#t-printer").inner_text()
     screenshot(kiosk, "kiosk-no-agent-ticket-en")
-    kiosk.click("#t-done")
+    kiosk.click("#t-done")  # the next customer starts in the branch's language, and is told too
+    assert "打印机" in kiosk.locator("#agent-down").inner_text()
+    switch_language(kiosk, "en")
     assert "No printer" in kiosk.locator("#agent-down").inner_text()
 
     agent = KioskAgent(site.url, site.branch.tokens["kiosk"], RecordingPrinter(), max_retry_delay=0.5)

@@ -145,7 +145,7 @@ def test_the_manager_sees_the_branch_live_and_sets_the_display_notice(site: Site
     with manager.expect_download() as download:
         manager.click("#range-csv")
     assert download.value.suggested_filename.endswith(".csv")
-    assert "group,key,label,tickets" in Path(download.value.path()).read_text()
+    assert "Group,Key,Name,Tickets" in Path(download.value.path()).read_text(encoding="utf-8-sig")
     switch_language(manager, "zh")
     manager.wait_for_selector("#h-head-services th:text('号票')")
     screenshot(manager, "manager-history-zh")

@@ -24,11 +24,16 @@ export function getLanguages() {
   return languages;
 }
 
-/** The registry language closest to the browser's own: its tag or code, else its primary subtag. */
+/**
+ * The registry language closest to the browser's own: Chinese as written in Hong Kong, Macau or
+ * Taiwan reads the language written in Traditional characters; else its tag, code or primary subtag.
+ */
 export function browserLanguage() {
   for (const wanted of navigator.languages || [navigator.language || ""]) {
     const tag = wanted.toLowerCase();
-    const found = languages.find((l) => l.tag.toLowerCase() === tag || l.code === tag || l.code === tag.split("-")[0]);
+    const traditional = /^(yue|zh-(hk|mo|tw|hant))/.test(tag) && languages.find((l) => l.script === "Hant");
+    const found =
+      traditional || languages.find((l) => l.tag.toLowerCase() === tag || l.code === tag || l.code === tag.split("-")[0]);
     if (found) return found.code;
   }
   return languages[0]?.code || "zh";
@@ -189,8 +194,10 @@ export function langChooser(button, storageKey) {
   button.setAttribute("aria-haspopup", "menu");
   const label = () => {
     const current = languages.find((l) => l.code === lang);
-    button.textContent = `${current?.name || lang} ▾`;
-    button.setAttribute("aria-label", t("lang.choose"));
+    // The name read out is the text shown (a label of its own would differ from it); the hint is a title.
+    button.replaceChildren(current?.name || lang, el("span", { "aria-hidden": "true", text: " ▾" }));
+    button.removeAttribute("aria-label");
+    button.title = t("lang.choose");
     menu.replaceChildren(
       ...languages.map((l) =>
         el("button", {
