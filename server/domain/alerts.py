@@ -54,6 +54,10 @@ class ServiceLoad:
     waiting: int
     longest_wait_s: int
     open_counters: int
+    # the forecast median wait of a regular ticket issued now (None: no forecast for it)
+    forecast_p50_s: int | None = None
+    # a counter that serves this service and is not open: what to open when a breach is predicted
+    spare_counter: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,15 @@ def service_alerts(service: ServiceLoad) -> list[Wanted]:
         waited, target = _minutes(service.longest_wait_s), _minutes(service.target_wait_s)
         message = Text("alert.message.past_target", {"service": name, "waited": waited, "target": target})
         out.append(Wanted("past_target", subject, "warning", message))
+    predicted = service.forecast_p50_s or 0
+    # nobody is past the target yet, but a customer who comes now is expected to be
+    if service.open_counters and service.longest_wait_s <= service.target_wait_s < predicted:
+        wait, target = _minutes(predicted), _minutes(service.target_wait_s)
+        params: dict[str, Any] = {"service": name, "wait": wait, "target": target}
+        key = "alert.message.predicted_breach"
+        if service.spare_counter is not None:
+            key, params = key + "_open", params | {"counter": service.spare_counter}
+        out.append(Wanted("predicted_breach", subject, "warning", Text(key, params)))
     if service.waiting and not service.open_counters:
         message = Text("alert.message.no_counter_open", {"service": name, "waiting": service.waiting})
         out.append(Wanted("no_counter_open", subject, "critical", message))

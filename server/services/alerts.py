@@ -16,7 +16,9 @@ from server.domain.alerts import (
     Wanted,
     wanted_alerts,
 )
+from server.domain.classes import CounterStatus
 from server.domain.errors import InvalidInput, NotFound
+from server.domain.forecast import Forecast
 from server.domain.records import Branch, Principal
 from server.i18n import render_all
 from server.services import presence
@@ -25,6 +27,8 @@ from server.services.ports import UnitOfWork
 from server.services.views import iso, serving_counters
 
 MANAGERS = ("admin", "manager")
+# a predicted breach is judged on a forecast at most this old
+FORECAST_MAX_AGE_S = 30
 STATES = ("open", "all")
 
 
@@ -47,14 +51,31 @@ def _seconds(now: datetime, then: datetime | None) -> int | None:
     return None if then is None else max(0, int((now - then).total_seconds()))
 
 
-def _wanted(uow: UnitOfWork, branch: Branch, now: datetime) -> dict[str, Wanted]:
+def _spare_counter(counters: list[Any], service_id: int) -> int | None:
+    """The lowest-numbered counter that serves the service and is not open (to suggest opening)."""
+    spare = [c.number for c in counters if service_id in c.service_ids and c.status is not CounterStatus.OPEN]
+    return min(spare, default=None)
+
+
+def _wanted(uow: UnitOfWork, branch: Branch, now: datetime, forecast: Forecast | None) -> dict[str, Wanted]:
     counters = uow.counters.for_branch(branch.id)
     summary = uow.tickets.waiting_summary(branch.id)
     services = []
     for s in uow.services.for_branch(branch.id):
         waiting, earliest = summary.get(s.id, (0, None))
         longest = _seconds(now, earliest) or 0
-        load = ServiceLoad(s.id, s.prefix, s.name, s.target_wait, waiting, longest, serving_counters(counters, s.id))
+        ahead = forecast.services.get(s.id) if forecast is not None else None
+        load = ServiceLoad(
+            s.id,
+            s.prefix,
+            s.name,
+            s.target_wait,
+            waiting,
+            longest,
+            serving_counters(counters, s.id),
+            ahead.p50 if ahead is not None else None,
+            _spare_counter(counters, s.id),
+        )
         services.append(load)
     since = uow.alerts.status_since(branch.id)
     counter_states = [CounterState(c.id, c.number, c.status.value, _seconds(now, since.get(c.id))) for c in counters]
@@ -77,9 +98,11 @@ def _low_ratings(uow: Any, branch: Branch, counters: list[Any], now: datetime, l
     return [LowFeedback(r["ticket_id"], r["number"], r["score"], numbers.get(r["counter_id"])) for r in rows]
 
 
-def _changes(uow: UnitOfWork, branch: Branch, now: datetime) -> tuple[list[Wanted], list[dict[str, Any]]]:
+def _changes(
+    uow: UnitOfWork, branch: Branch, now: datetime, forecast: Forecast | None
+) -> tuple[list[Wanted], list[dict[str, Any]]]:
     """Alerts to raise (wanted, not open) and open alerts to clear (no longer wanted)."""
-    wanted = _wanted(uow, branch, now)
+    wanted = _wanted(uow, branch, now, forecast)
     open_now = {a["subject_key"]: a for a in uow.alerts.for_branch(branch.id, open_only=True)}
     return [a for key, a in wanted.items() if key not in open_now], [a for k, a in open_now.items() if k not in wanted]
 
@@ -90,11 +113,13 @@ def evaluate_branch(deps: Deps, branch_id: int) -> list[dict[str, Any]]:
     # Most rounds change nothing: look first, so they take no write lock.
     with deps.store.read() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
-        if _changes(uow, branch, now) == ([], []):
+        # the latest forecast (made by the pages' requests), or one made now: what it predicts
+        forecast = deps.forecasts.of(uow, branch, now, recompute=False, max_age=FORECAST_MAX_AGE_S)
+        if _changes(uow, branch, now, forecast) == ([], []):
             return []
     with deps.store.write() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
-        to_raise, to_clear = _changes(uow, branch, now)
+        to_raise, to_clear = _changes(uow, branch, now, forecast)
         changed = [uow.alerts.change(a["id"], {"cleared_at": now}) for a in to_clear]
         for alert in to_raise:
             values = {"branch_id": branch_id, "kind": alert.kind, "subject_key": alert.key, "subject": alert.subject}

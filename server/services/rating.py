@@ -29,7 +29,7 @@ def pending_ticket(uow: Any, counter: Counter, now: datetime, window: int) -> Ti
     last: Ticket | None = uow.floor.last_finished_at(counter.id)
     if last is None or last.finished_at is None or (now - last.finished_at).total_seconds() > window:
         return None
-    if uow.floor.called_since(counter.id, last.finished_at):
+    if uow.floor.called_since(counter.id, last.finished_at, last.id):
         return None  # the next customer was called (even if they then never came): this one has gone
     return None if uow.tickets.has_feedback(last.id) else last
 

@@ -23,10 +23,11 @@ class CounterFloor(Repo):
         ).one_or_none()
         return mapping.ticket(row) if row else None
 
-    def called_since(self, counter_id: int, since: datetime) -> bool:
-        """Whether the counter called anyone at or after ``since`` (whatever became of them)."""
+    def called_since(self, counter_id: int, since: datetime, other_than: int) -> bool:
+        """Whether the counter called anyone but ``other_than`` at or after ``since`` (whatever
+        became of them)."""
         row = self.conn.execute(
-            select(T.c.id).where(T.c.counter_id == counter_id, T.c.called_at >= since).limit(1)
+            select(T.c.id).where(T.c.counter_id == counter_id, T.c.called_at >= since, T.c.id != other_than).limit(1)
         ).first()
         return row is not None
 

@@ -194,3 +194,31 @@ def test_the_scheduler_runs_the_alert_rules_every_few_seconds(client, deps, bran
     assert jobs.run("alerts") == 1
     assert jobs.run("alerts") == 0
     assert open_alerts(client, branch) == [("no_counter_open", {"service_id": branch.services["A"]}, False)]
+
+
+def test_a_breach_the_forecast_predicts_is_raised_before_anyone_waits_past_target_and_names_a_counter_to_open(
+    client, deps, branch, clock
+):
+    counter(client, branch, 1, "open")  # counter 2 also serves A, but it is closed
+    waiting = []
+    for _ in range(6):  # 6 x 5 min at one counter: a newcomer waits about half an hour
+        waiting.append(issue(client, branch))
+        clock.advance(5)
+    # B has nobody waiting, but counter 1 serves it too: a newcomer for B would wait behind them
+    by_service = {a["subject"]["service_id"]: a for a in alerts.evaluate_branch(deps, branch.id)}
+    assert sorted(by_service) == sorted(branch.services.values())
+    raised = by_service[branch.services["A"]]
+    assert (raised["kind"], raised["severity"]) == ("predicted_breach", "warning")
+    message = in_languages(raised["message"], "zh", "en")
+    assert message["en"].startswith("Service A: a customer arriving now is expected to wait about ")
+    assert message["en"].endswith("past the 10 min target: open counter 2")
+    assert message["zh"].endswith("请开 2 号窗口")
+    assert {kind for kind, _, cleared in open_alerts(client, branch) if not cleared} == {"predicted_breach"}
+
+    for ticket in waiting[1:]:  # the line shrinks to one: a newcomer is called within the target
+        cancelled = client.post(f"/api/v1/tickets/{ticket['id']}/cancel", json={}, headers=branch.headers())
+        assert cancelled.status_code == 200, cancelled.json
+    clock.advance(31)  # a forecast of the shorter line
+    cleared = {a["id"]: a for a in alerts.evaluate_branch(deps, branch.id)}
+    assert set(cleared) == {a["id"] for a in by_service.values()}
+    assert all(a["cleared_at"] for a in cleared.values())
