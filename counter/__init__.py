@@ -1,1 +1,1 @@
-"""BranchQ counter terminal: device-side code."""
+"""BranchQ counter terminal: the teller's page and the rating pad's (``counter/page``)."""

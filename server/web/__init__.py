@@ -203,7 +203,7 @@ def _register_web(app: APIFlask, wiring: Wiring) -> None:
         api_lobby,
         pages,
     )
-    for bp in (module.bp for module in blueprints):
+    for bp in (*(module.bp for module in blueprints), *pages.terminal_pages):
         app.register_blueprint(bp)
     _limit_public_routes(app, limiter)
     register_remote(app, limiter, _holds_valid_token)

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, render_template, send_from_directory
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+
+# Each terminal keeps its page (template, JS, CSS) in its own package, beside its agent; the
+# shared page core (common.js, device.js, catalogues, vendor) stays in server/web/static. A
+# blueprint needs only the folders, so the terminal packages import nothing of Flask.
+PACKAGES = Path(__file__).resolve().parents[2]
+TERMINALS = ("kiosk", "display", "counter")
+terminal_pages = [
+    Blueprint(
+        f"{name}_page",
+        __name__,
+        template_folder=str(PACKAGES / name / "page" / "templates"),
+        static_folder=str(PACKAGES / name / "page" / "static"),
+        static_url_path=f"/terminals/{name}",
+    )
+    for name in TERMINALS
+]
 
 PAGES = ("kiosk", "display", "window", "counter", "book", "manager", "lobby", "rate")
 

@@ -55,15 +55,18 @@ def test_catalogues_are_flat_sorted_and_valid_json():
 
 def test_every_key_the_pages_and_templates_name_is_in_the_catalogues():
     keys = set(catalogue("en"))
-    scripts = WEB / "static"
-    used = keys_in(r'\bt\("([\w.]+)"', scripts, suffixes=(".js",))
-    used |= keys_in(r'data-i18n(?:-placeholder|-label)?="([\w.]+)"', WEB / "templates", suffixes=(".html",))
-    used |= keys_in(r'data-title-key="([\w.]+)"', WEB / "templates", suffixes=(".html",))
-    used |= keys_in(r'(?:Key|key) = "([a-z]+\.[\w.]+)"', scripts, suffixes=(".js",))  # keys kept in variables
+    # the shared page core, and each terminal's own page in its package
+    pages = [ROOT / terminal / "page" for terminal in ("kiosk", "display", "counter")]
+    scripts = (WEB / "static", *pages)
+    templates = (WEB / "templates", *pages)
+    used = keys_in(r'\bt\("([\w.]+)"', *scripts, suffixes=(".js",))
+    used |= keys_in(r'data-i18n(?:-placeholder|-label)?="([\w.]+)"', *templates, suffixes=(".html",))
+    used |= keys_in(r'data-title-key="([\w.]+)"', *templates, suffixes=(".html",))
+    used |= keys_in(r'(?:Key|key) = "([a-z]+\.[\w.]+)"', *scripts, suffixes=(".js",))  # keys kept in variables
     assert len(used) > 150
     assert sorted(used - keys) == []
     # keys built in a template literal: each prefix names some key
-    prefixes = keys_in(r"\bt\(`([\w.]+)\$\{", scripts, suffixes=(".js",))
+    prefixes = keys_in(r"\bt\(`([\w.]+)\$\{", *scripts, suffixes=(".js",))
     assert sorted(p for p in prefixes if not any(k.startswith(p) for k in keys)) == []
 
 

@@ -2,9 +2,9 @@
 // recent calls, each service's waiting and forecast wait, the manager's images and notice, voice.
 // The big panel follows the voice, and when nobody is being called (the last one was served, or
 // their counter paused) it says so instead of showing an old number.
-import { $, BranchFeed, api, el, getLang, langTag, onLangChange, pick, show, t, waitRange } from "./common.js";
-import { connectionBadge, debounce, fetchQueue, startDevicePage } from "./device.js";
-import { Voice } from "./voice.js";
+import { $, BranchFeed, api, el, getLang, langTag, onLangChange, pick, show, t, waitRange } from "/static/js/common.js";
+import { connectionBadge, debounce, fetchQueue, startDevicePage } from "/static/js/device.js";
+import { Voice } from "/static/js/voice.js";
 
 const FLASH_MS = 10000;
 const FRESH_MS = 60000; // a call older than this, learnt after a reconnect, is shown but not announced

@@ -1,7 +1,7 @@
 // Window screen: the small screen over one counter. Its number, the number it serves now,
 // "暂停服务" while paused, and who waits for its services; live over the branch's events.
-import { $, BranchFeed, api, onLangChange, otherLanguage, pick, show, t } from "./common.js";
-import { connectionBadge, debounce, fetchQueue, startDevicePage } from "./device.js";
+import { $, BranchFeed, api, onLangChange, otherLanguage, pick, show, t } from "/static/js/common.js";
+import { connectionBadge, debounce, fetchQueue, startDevicePage } from "/static/js/device.js";
 
 const state = { ctx: null, counterId: null, snapshot: null };
 

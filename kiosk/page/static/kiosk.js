@@ -1,12 +1,12 @@
 // Kiosk: choose a service (and class), get a ticket on screen and on paper; or check in an appointment.
 // Every customer starts afresh: class, language, spoken prompts and typed numbers reset after the
 // ticket screen and after a minute untouched (then the attract screen shows).
-import { $, BranchFeed, api, el, getLang, getLanguages, onLangChange, otherLanguage, pick, setLang, show, t, waitRange } from "./common.js";
-import { connectionBadge, debounce, fetchQueue, startDevicePage } from "./device.js";
+import { $, BranchFeed, api, el, getLang, getLanguages, onLangChange, otherLanguage, pick, setLang, show, t, waitRange } from "/static/js/common.js";
+import { connectionBadge, debounce, fetchQueue, startDevicePage } from "/static/js/device.js";
 import { attachKeys } from "./keys.js";
 import { kioskErrorText, localTime } from "./kiosk-errors.js";
-import { startScanner } from "./scanner.js";
-import { Voice } from "./voice.js";
+import { startScanner } from "/static/js/scanner.js";
+import { Voice } from "/static/js/voice.js";
 import { listenForWedge } from "./wedge.js";
 
 const SHOW_TICKET_MS = 12000;

@@ -1,8 +1,8 @@
 // Counter: a teller calls, serves and hands on tickets; buttons and single-key shortcuts.
-import { $, BranchFeed, api, el, errorText, onLangChange, pick, show, t, translate } from "./common.js";
+import { $, BranchFeed, api, el, errorText, onLangChange, pick, show, t, translate } from "/static/js/common.js";
 import { askPauseReason, confirmStep, drawMyDay, drawWaitingList, redrawDesk } from "./counter-desk.js";
-import { connectionBadge, debounce } from "./device.js";
-import { loadBranches, startStaffPage } from "./staff.js";
+import { connectionBadge, debounce } from "/static/js/device.js";
+import { loadBranches, startStaffPage } from "/static/js/staff.js";
 
 const state = { session: null, branchId: null, counter: null, snapshot: null, ticket: null, message: null, busy: false };
 

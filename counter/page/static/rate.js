@@ -1,7 +1,7 @@
 // Rating pad: after the teller's "finish", the customer rates the service (1-5 faces, an optional
 // comment); back to idle after a while. Bound to one counter by its device token.
-import { $, BranchFeed, api, el, getLang, onLangChange, setLang, show, t } from "./common.js";
-import { connectionBadge, debounce, startDevicePage } from "./device.js";
+import { $, BranchFeed, api, el, getLang, onLangChange, setLang, show, t } from "/static/js/common.js";
+import { connectionBadge, debounce, startDevicePage } from "/static/js/device.js";
 
 const LANG_KEY = "branchq.lang.rating";
 const IDLE_AFTER_MS = 45000; // a customer who walked away: back to idle (sooner if the branch's window is shorter)

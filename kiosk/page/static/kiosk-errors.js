@@ -1,6 +1,6 @@
 // What went wrong, in the customer's language: the server's error code picks a catalogue line
 // (kiosk.error.<code>) and its params fill it in; the server's own English never reaches the screen.
-import { langTag, t } from "./common.js";
+import { langTag, t } from "/static/js/common.js";
 
 const KNOWN = new Set([
   "appointment_cancelled",

@@ -1,5 +1,5 @@
 // The counter's side panels: who waits for this counter (call by number), the teller's day, and confirmations.
-import { $, api, el, minutes, pick, show, t } from "./common.js";
+import { $, api, el, minutes, pick, show, t } from "/static/js/common.js";
 
 // What the server said last, drawn again when the language changes.
 const last = { rows: null, day: null, draw: () => {} };
