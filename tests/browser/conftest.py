@@ -135,6 +135,7 @@ def switch_language(page: Any, lang: str) -> None:
     if page.evaluate("!document.querySelector('#lang')"):
         tv_language(page, lang)  # a TV has no chooser
     elif page.evaluate("document.documentElement.lang") != expected:
+        page.wait_for_selector(".lang-menu", state="attached")  # the chooser is wired: a click opens it
         page.click("#lang")
         page.click(f".lang-menu button[data-lang='{lang}']")
     wait_until(page, f"document.documentElement.lang === '{expected}'")
