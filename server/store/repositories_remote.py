@@ -10,8 +10,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert,
 from sqlalchemy.orm import aliased
 
 from server.domain.webhooks import ordering_key
-from server.store.statements import aware
-from server.store.tables import TicketRow
+from server.store.statements import T, aware
 from server.store.tables_booking import NotificationRow
 from server.store.tables_remote import (
     RemoteTicketRow,
@@ -24,7 +23,6 @@ RV: Table = RemoteVerificationRow.__table__  # type: ignore[attr-defined]
 RT: Table = RemoteTicketRow.__table__  # type: ignore[attr-defined]
 WE: Table = WebhookEndpointRow.__table__  # type: ignore[attr-defined]
 WD: Table = WebhookDeliveryRow.__table__  # type: ignore[attr-defined]
-T: Table = TicketRow.__table__  # type: ignore[attr-defined]
 NO: Table = NotificationRow.__table__  # type: ignore[attr-defined]
 
 ON_THE_WAY = ("pending", "sending")
