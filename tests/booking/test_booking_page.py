@@ -95,6 +95,8 @@ def test_book_on_the_public_page_check_in_at_the_kiosk_and_get_called(
     page.click("#appointment")
     page.fill("#code", code)
     page.click("#checkin-form button[type=submit]")
+    page.wait_for_selector("#ticket:not([hidden]), #checkin-error:not([hidden])")
+    assert page.is_hidden("#checkin-error"), page.inner_text("#checkin-error")
     page.wait_for_selector("#ticket:not([hidden])")
     number = page.inner_text("#t-number").strip()
 
