@@ -46,7 +46,8 @@ BOOKED_SHOW = 0.9  # prior share of booked customers who come
 class _Branch:
     lock: threading.Lock = field(default_factory=threading.Lock)
     key: Any = None
-    at: datetime | None = None
+    at: datetime | None = None  # when the runs were made
+    confirmed_at: datetime | None = None  # when the state was last read and found unchanged since
     result: Forecast | None = None
     cpu_s: float = 0.0
     history: History | None = None
@@ -79,7 +80,8 @@ class BranchForecasts:
         with self._lock:
             entry = self._branches.setdefault(branch.id, _Branch())
         if not recompute and entry.result is not None:
-            age = None if entry.at is None else abs((now - entry.at).total_seconds())
+            seen = entry.confirmed_at or entry.at
+            age = None if seen is None else abs((now - seen).total_seconds())
             if age is not None and age < max_age:
                 return entry.result
             if not entry.lock.acquire(blocking=False):
@@ -94,6 +96,7 @@ class BranchForecasts:
         state, booked = read_state(uow, branch, now)
         key = (state.waiting, state.desks, booked, branch.policy)
         if entry.result is not None and entry.key == key and age is not None and age < MAX_AGE_S:
+            entry.confirmed_at = now  # still true: the next kiosk need not read the state again
             return entry.result
         history = self._history(uow, branch, now, entry)
         early, spread = history.punctuality()
@@ -114,7 +117,7 @@ class BranchForecasts:
         )
         result: Forecast
         result, entry.cpu_s = self.offload(run)
-        entry.key, entry.at, entry.result = key, now, result
+        entry.key, entry.at, entry.confirmed_at, entry.result = key, now, None, result
         return result
 
     def _history(self, uow: UnitOfWork, branch: Branch, now: datetime, entry: _Branch) -> History:

@@ -111,3 +111,20 @@ def test_a_burst_of_tickets_takes_the_recent_forecast_of_a_ticket_issued_now(
     later = issue(client, branch)  # a fresh forecast: seven ahead of it now, not one
     assert later["estimated_wait"]["p50"] > burst[0]["estimated_wait"]["p50"]
     assert first["estimated_wait"]["now"] is True
+
+
+def test_an_unchanged_branch_is_read_once_per_window_not_per_ticket(
+    client: Any, branch: BranchFixture, clock: FakeClock, monkeypatch: Any
+) -> None:
+    """With no counter open the state the forecast starts from does not change as tickets come:
+    once it has been read again and found the same, the next kiosks take the forecast as it is."""
+    from server.services import forecasting
+
+    reads: list[int] = []
+    real = forecasting.read_state
+    monkeypatch.setattr(forecasting, "read_state", lambda *a: reads.append(1) or real(*a))
+    issue(client, branch)
+    clock.advance(ISSUE_MAX_AGE_S + 1)
+    for _ in range(10):
+        issue(client, branch)
+    assert len(reads) == 2, "the state was read again for every ticket"
