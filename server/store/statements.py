@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from server.domain.classes import CustomerClass, TicketStatus
 from server.domain.records import MAX_ID
@@ -63,6 +64,16 @@ def table_named(name: str) -> Table:
 def insert_statement(table_name: str, keys: tuple[str, ...]) -> Any:
     table = table_named(table_name)
     return insert(table).values({k: bindparam(k, type_=table.c[k].type) for k in keys}).returning(*table.c)
+
+
+@functools.cache
+def next_number_statement(dialect_name: str) -> Any:
+    """Take a service's next number for a day: one upsert that row-locks until commit."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    values = {k: bindparam(k, type_=N.c[k].type) for k in ("branch_id", "service_id", "business_date")}
+    stmt = dialect.insert(N).values(values | {"last": 1})
+    key = [N.c.branch_id, N.c.service_id, N.c.business_date]
+    return stmt.on_conflict_do_update(index_elements=key, set_={"last": N.c.last + 1}).returning(N.c.last)
 
 
 @functools.cache

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from server.domain.classes import CustomerClass, TicketStatus
 from server.domain.policy import Candidate
@@ -15,12 +14,12 @@ from server.domain.records import Ticket
 from server.store import mapping
 from server.store.statements import (
     F,
-    N,
     Repo,
     T,
     aware,
     count_ahead_statement,
     heads_statement,
+    next_number_statement,
     timestamp,
     update_statement,
 )
@@ -29,12 +28,9 @@ from server.store.statements import (
 class Tickets(Repo):
     def next_sequence(self, branch_id: int, service_id: int, day: date) -> int:
         """Atomically take the next number: one upsert, row-locked until commit."""
-        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(N).values(branch_id=branch_id, service_id=service_id, business_date=day, last=1)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[N.c.branch_id, N.c.service_id, N.c.business_date], set_={"last": N.c.last + 1}
-        ).returning(N.c.last)
-        return int(self.conn.execute(stmt).scalar_one())
+        stmt = next_number_statement(self.conn.dialect.name)
+        params = {"branch_id": branch_id, "service_id": service_id, "business_date": day}
+        return int(self.conn.execute(stmt, params).scalar_one())
 
     def add(self, values: dict[str, Any]) -> Ticket:
         return mapping.ticket(self._insert(T, values))
