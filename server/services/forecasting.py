@@ -80,15 +80,25 @@ class BranchForecasts:
         with self._lock:
             entry = self._branches.setdefault(branch.id, _Branch())
         if not recompute and entry.result is not None:
-            seen = entry.confirmed_at or entry.at
-            age = None if seen is None else abs((now - seen).total_seconds())
-            if age is not None and age < max_age:
-                return entry.result
+            if (fresh := self.recent(branch.id, now, max_age)) is not None:
+                return fresh
             if not entry.lock.acquire(blocking=False):
                 return entry.result  # another request is making the next one: take the last
             entry.lock.release()
         with entry.lock:
             return self._refresh(uow, branch, now, entry)
+
+    def recent(self, branch_id: int, now: datetime, max_age: float) -> Forecast | None:
+        """The branch's forecast if it was made or confirmed within ``max_age`` of ``now``:
+        a kiosk then needs no read of the store at all."""
+        with self._lock:
+            entry = self._branches.get(branch_id)
+        if entry is None or entry.result is None:
+            return None
+        seen = entry.confirmed_at or entry.at
+        if seen is None or abs((now - seen).total_seconds()) >= max_age:
+            return None
+        return entry.result
 
     def _refresh(self, uow: UnitOfWork, branch: Branch, now: datetime, entry: _Branch) -> Forecast:
         """The branch's forecast for ``now``: the last one while nothing changed, else new runs."""

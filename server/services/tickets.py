@@ -62,9 +62,11 @@ def issue_ticket(
     deps.commit_and_publish(uow)
     # The wait printed and shown at the kiosk, outside the write lock: from a forecast at most a
     # few seconds old (what it said of a ticket issued now), else one made now.
-    with deps.store.read() as uow:
-        latest = deps.forecasts.of(uow, branch, now, recompute=False, max_age=ISSUE_MAX_AGE_S)
-        view |= forecast_fields(latest, ticket)
+    latest = deps.forecasts.recent(branch.id, now, ISSUE_MAX_AGE_S)
+    if latest is None:
+        with deps.store.read() as uow:
+            latest = deps.forecasts.of(uow, branch, now, recompute=False, max_age=ISSUE_MAX_AGE_S)
+    view |= forecast_fields(latest, ticket)
     return view
 
 

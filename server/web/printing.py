@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import uuid
 from typing import Any
 
@@ -11,25 +13,48 @@ from server.domain.records import Principal
 from server.web.ticket_print import print_job, print_languages
 
 log = logging.getLogger(__name__)
+# A busy kiosk prints several tickets a second; names, zone and languages change rarely and
+# a ticket printed a moment after a rename may carry the old name.
+HEADER_TTL_S = 2.0
 
 
 class PrintJobs:
     def __init__(self, wiring: Any) -> None:
         self.wiring = wiring
+        self._lock = threading.Lock()
+        self._headers: dict[tuple[int, int], tuple[float, Any, Any, Any]] = {}
+
+    def _header(self, branch_id: int, service_id: int) -> tuple[Any, Any, Any]:
+        """The branch and service as a ticket prints them, and the branch's settings."""
+        key = (branch_id, service_id)
+        with self._lock:
+            cached = self._headers.get(key)
+        if cached and cached[0] > time.monotonic():
+            return cached[1:]
+        with self.wiring.deps.store.read() as uow:
+            branch = uow.branches.get(branch_id)
+            service = uow.services.get(service_id)
+        header = (
+            {"id": branch.id, "name": branch.name, "timezone": branch.timezone},
+            {"id": service.id, "name": service.name, "prefix": service.prefix},
+            branch.settings,
+        )
+        with self._lock:
+            if len(self._headers) > 10_000:
+                self._headers.clear()
+            self._headers[key] = (time.monotonic() + HEADER_TTL_S, *header)
+        return header
 
     def send(self, device_id: int, ticket: dict[str, Any]) -> str:
         job_id = uuid.uuid4().hex
-        deps = self.wiring.deps
-        with deps.store.read() as uow:
-            branch = uow.branches.get(ticket["branch_id"])
-            service = uow.services.get(ticket["service_id"])
+        branch, service, settings = self._header(ticket["branch_id"], ticket["service_id"])
         base = self.wiring.settings.public_base_url
         payload = print_job(
             job_id,
             ticket | {"track_url": base + ticket["track_url"] if ticket.get("track_url") else None},
-            {"id": branch.id, "name": branch.name, "timezone": branch.timezone},
-            {"id": service.id, "name": service.name, "prefix": service.prefix},
-            print_languages(ticket, branch.settings),
+            branch,
+            service,
+            print_languages(ticket, settings),
         )
         self.wiring.socketio.emit(protocol.PRINT_TICKET, payload, to=protocol.device_room(device_id))
         return job_id
