@@ -251,6 +251,12 @@ class ChannelWebSocket(SimpleWebSocketWSGI):  # type: ignore[misc]
             if sid is not None and self.channels.get(sid) is self.channel:
                 del self.channels[sid]
             self.channel.close()
+        if self.ws.mode == "gevent":
+            # gevent's WSGI server would read the connection for another request: closing the
+            # request's input ends its keep-alive loop (the websocket had a socket of its own).
+            given = environ["wsgi.input"]
+            getattr(given, "rfile", given).close()
+            return []
         if self.ws.mode == "gunicorn":
             raise StopIteration()
         if self.ws.mode == "werkzeug":

@@ -118,7 +118,7 @@ def raise_open_files_limit(wanted: int) -> int:
 
 def worker_options(worker: str, threads: int) -> dict[str, Any]:
     if worker == "gevent":
-        return {"worker_class": "gevent", "worker_connections": GEVENT_CONNECTIONS}
+        return {"worker_class": "gevent_pywsgi", "worker_connections": GEVENT_CONNECTIONS}
     if worker == "gthread":
         return {"worker_class": "gthread", "threads": threads}
     raise ValueError(f"unknown worker {worker!r}: use gevent or gthread")
@@ -136,7 +136,7 @@ def run_gunicorn(
 ) -> None:
     # One process: the in-process scheduler, holder updates and outbox flush live here.
     # Scale out with several `branchq serve` processes + SOCKETIO_MESSAGE_QUEUE (see deploy/).
-    limit = raise_open_files_limit(GEVENT_CONNECTIONS + 1024)
+    limit = raise_open_files_limit(2 * GEVENT_CONNECTIONS + 1024)
     if limit < GEVENT_CONNECTIONS:
         log.warning("open files limit is %d: at most that many connections", limit)
     options = worker_options(worker, threads) | {
