@@ -11,6 +11,14 @@ from server.services.views import queue_snapshot
 SCREEN_ROLES = (*STAFF_ROLES, "display", "kiosk", "window", "rating")
 
 
+def check_screen(deps: Deps, principal: Principal | None, branch_id: int) -> None:
+    """May this caller watch the branch? (Before a socket joins its room: a full snapshot
+    just to decide would double what a storm of reconnecting screens costs the store.)"""
+    require(principal, SCREEN_ROLES, branch_id)
+    with deps.store.read() as uow:
+        found(uow.branches.get(branch_id), "branch")
+
+
 def snapshot(deps: Deps, principal: Principal | None, branch_id: int) -> dict[str, Any]:
     require(principal, SCREEN_ROLES, branch_id)
     with deps.store.read() as uow:

@@ -19,7 +19,8 @@ from server.store.uow import SqlStore
 
 log = logging.getLogger(__name__)
 
-Emit = Callable[[str, dict[str, Any], int], None]
+# A branch's events, in seq order: (name, payload) each.
+Emit = Callable[[int, list[tuple[str, dict[str, Any]]]], None]
 
 
 class OutboxRelay:
@@ -89,9 +90,9 @@ class OutboxRelay:
                 if branch_id not in self._cursor:
                     self._cursor[branch_id] = self._saved[branch_id] = uow.branches.published_seq(branch_id)
                 events = uow.events.after(branch_id, self._cursor[branch_id])
-            for seq, name, payload in events:
-                self.emit(name, payload, branch_id)
-                self._cursor[branch_id] = seq
+            if events:
+                self.emit(branch_id, [(name, payload) for _seq, name, payload in events])
+                self._cursor[branch_id] = events[-1][0]
 
     def save_cursors(self) -> None:
         """Remember what was pushed, so a restart does not push it again."""
@@ -106,8 +107,9 @@ class OutboxRelay:
             published, last = uow.events.claim_unpublished(branch_id)
             if last <= published:
                 return
-            for _seq, name, payload in uow.events.after(branch_id, published, last):
-                self.emit(name, payload, branch_id)
+            events = uow.events.after(branch_id, published, last)
+            if events:
+                self.emit(branch_id, [(name, payload) for _seq, name, payload in events])
             uow.events.mark_published(branch_id, last)
 
     def flush_all(self) -> None:

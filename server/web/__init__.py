@@ -120,8 +120,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         json=socket_json,
     )
 
-    def emit(name: str, payload: dict[str, Any], branch_id: int) -> None:
-        socketio.emit(name, payload, to=protocol.branch_room(branch_id))
+    def emit(branch_id: int, events: list[tuple[str, dict[str, Any]]]) -> None:
+        socketio.server.manager.emit_in_order(events, "/", protocol.branch_room(branch_id))
 
     relay = OutboxRelay(store, emit, shared=bool(settings.message_queue))
     offload = offloader(mode)

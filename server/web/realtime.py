@@ -206,7 +206,7 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
     def on_subscribe(self, data: Any) -> dict[str, Any]:
         def run(principal: Principal | None, branch_id: int) -> dict[str, Any]:
             # Join first, then read: any event after the snapshot's seq reaches us live.
-            queue.snapshot(self.wiring.deps, principal, branch_id)  # authorises before joining
+            queue.check_screen(self.wiring.deps, principal, branch_id)  # authorises before joining
             join_room(protocol.branch_room(branch_id))
             return {"snapshot": queue.snapshot(self.wiring.deps, principal, branch_id)}
 
@@ -219,7 +219,7 @@ class BranchNamespace(Namespace):  # type: ignore[misc]
             return error_body("validation_error", "since_seq must be an integer", "since_seq")
 
         def run(principal: Principal | None, branch_id: int) -> dict[str, Any]:
-            queue.snapshot(self.wiring.deps, principal, branch_id)
+            queue.check_screen(self.wiring.deps, principal, branch_id)
             join_room(protocol.branch_room(branch_id))
             return queue.missed_events(self.wiring.deps, principal, branch_id, since)
 

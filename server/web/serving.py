@@ -118,7 +118,7 @@ def raise_open_files_limit(wanted: int) -> int:
 
 def worker_options(worker: str, threads: int) -> dict[str, Any]:
     if worker == "gevent":
-        return {"worker_class": "gevent_pywsgi", "worker_connections": GEVENT_CONNECTIONS}
+        return {"worker_class": "server.web.gevent_worker.DeadlineWorker", "worker_connections": GEVENT_CONNECTIONS}
     if worker == "gthread":
         return {"worker_class": "gthread", "threads": threads}
     raise ValueError(f"unknown worker {worker!r}: use gevent or gthread")

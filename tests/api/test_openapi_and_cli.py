@@ -150,9 +150,10 @@ def test_pushes_go_through_the_pusher_thread_in_order(deps, branch):
     pushed: list[tuple[int, str]] = []
     done = threading.Event()
 
-    def emit(name, payload, branch_id):
-        pushed.append((payload["seq"], threading.current_thread().name))
-        if len(pushed) == 20:
+    def emit(branch_id, events):
+        for _name, payload in events:
+            pushed.append((payload["seq"], threading.current_thread().name))
+        if len(pushed) >= 20:
             done.set()
 
     relay = OutboxRelay(deps.store, emit, shared=False)

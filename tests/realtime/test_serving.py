@@ -172,3 +172,37 @@ def test_password_hashing_does_not_hold_up_other_requests(tmp_path: Path) -> Non
         assert max(health) < sum(logins) / 4, (max(health), sorted(logins))
     finally:
         server.stop()
+
+
+def test_a_connection_that_sends_no_request_or_trickles_its_headers_is_closed(tmp_path: Path) -> None:
+    """Each costs the server a greenlet: a client may not keep one by sending nothing."""
+    import socket
+
+    from server.web.gevent_worker import REQUEST_DEADLINE_S
+
+    url, _b, _ = seed_with_tickets(tmp_path, 0)
+    server = LiveServer(tmp_path / "live", url).start()
+    host, port = server.url.removeprefix("http://").split(":")
+    try:
+
+        def closed_after(first: bytes, trickle: bytes = b"") -> float:
+            with socket.create_connection((host, int(port)), timeout=3 * REQUEST_DEADLINE_S) as sock:
+                started = time.monotonic()
+                try:
+                    sock.sendall(first)
+                    for byte in trickle:  # one header byte a second, never the blank line
+                        sock.sendall(bytes([byte]))
+                        time.sleep(1)
+                    while sock.recv(4096):  # whatever the server answers, until it hangs up
+                        pass
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # hung up on while still sending
+                return time.monotonic() - started
+
+        assert closed_after(b"") < REQUEST_DEADLINE_S + 4  # silent from the start
+        # a keep-alive connection after one answered request, then idle
+        assert closed_after(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n") < REQUEST_DEADLINE_S + 4
+        assert closed_after(b"GET /healthz HTTP/1.1\r\n", b"X-Slow: " + b"a" * 30) < REQUEST_DEADLINE_S + 4
+        assert requests.get(f"{server.url}/healthz", timeout=5).status_code == 200
+    finally:
+        server.stop()

@@ -60,6 +60,7 @@ http {{
     fastcgi_temp_path {folder}/fastcgi;
     uwsgi_temp_path {folder}/uwsgi;
     scgi_temp_path {folder}/scgi;
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
     upstream branchq {{ server 127.0.0.1:{upstream_port}; }}
     server {{
         listen 127.0.0.1:{port};
