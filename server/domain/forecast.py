@@ -23,6 +23,7 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 from server.domain.classes import CustomerClass
 from server.domain.policy import Candidate, PolicyKind, QueuePolicy, pick_next
@@ -86,13 +87,62 @@ class ArrivalPlan:
 
 @dataclass(frozen=True, slots=True)
 class BookedDue:
-    """A booked customer not yet checked in: slot start, how likely they come, their punctuality."""
+    """A booked customer not yet checked in: slot start, how likely they come, their punctuality.
+
+    ``show`` and the punctuality are what the history says of every booked customer,
+    before anyone knows whether they have come; :meth:`still_to_come` is what they say
+    of one who has not come by a given time.
+    """
 
     service_id: int
     slot_s: float
     show: float = 0.9
     early_mean_s: float = 300.0  # minutes before the slot they usually come
     early_sd_s: float = 360.0
+
+    def still_to_come(self, now: float) -> tuple[float, float]:
+        """The chance that a customer not checked in by ``now`` still comes, and the share of comers who come earlier.
+
+        A booked customer comes with chance ``show`` at a normal time around
+        ``slot - early_mean`` (spread ``early_sd``). Not having come by ``now`` is news: of
+        those who come, the share ``F`` who come before ``now`` are ruled out, so the chance
+        of coming is ``show (1 - F) / (1 - show F)`` (Bayes), and a comer comes after ``now``.
+        A slot just past, most of whose customers come early, is then most likely a no-show.
+        """
+        if self.early_sd_s <= 0:
+            earlier = 1.0 if self.slot_s - self.early_mean_s <= now else 0.0
+        else:
+            earlier = NormalDist(self.slot_s - self.early_mean_s, self.early_sd_s).cdf(now)
+        rest = 1.0 - self.show * earlier
+        return (self.show * (1.0 - earlier) / rest if rest > 0 else 0.0), earlier
+
+    def check_in(self, now: float, rng: random.Random) -> float | None:
+        """When, in one run, a booked customer not checked in by ``now`` checks in (None: they do not come)."""
+        return _BookedDraw.of(self, now).draw(rng)
+
+
+class _BookedDraw:
+    """:meth:`BookedDue.check_in` with the conditioning worked out once for every run."""
+
+    __slots__ = ("chance", "earlier", "law", "now", "punctual")
+
+    def __init__(self, booked: BookedDue, now: float, chance: float, earlier: float) -> None:
+        self.now, self.chance, self.earlier = now, chance, earlier
+        self.punctual = booked.slot_s - booked.early_mean_s
+        self.law = NormalDist(self.punctual, booked.early_sd_s) if booked.early_sd_s > 0 else None
+
+    @classmethod
+    def of(cls, booked: BookedDue, now: float) -> _BookedDraw:
+        return cls(booked, now, *booked.still_to_come(now))
+
+    def draw(self, rng: random.Random) -> float | None:
+        if self.chance <= 0 or rng.random() >= self.chance:
+            return None
+        if self.law is None:
+            return max(self.now, self.punctual)
+        # The normal time, drawn above the share ``earlier`` that came before now.
+        u = self.earlier + rng.random() * (1.0 - self.earlier)
+        return max(self.now, self.law.inv_cdf(min(max(u, 1e-12), 1.0 - 1e-12)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +265,9 @@ def forecast(
     samples: dict[int, list[float]] = {w.ticket_id: [] for w in tracked}
     probe_samples: dict[int, list[float]] = {sid: [] for sid in probe_services}
     base = _queues_of(state)
+    booked = [_BookedDraw.of(b, state.now) for b in model.booked]
     for _ in range(runs):
-        calls = _Run(state, model, rng, base, {w.ticket_id for w in tracked}, probe_services).run()
+        calls = _Run(state, model, rng, base, booked, {w.ticket_id for w in tracked}, probe_services).run()
         for ticket_id, values in samples.items():
             values.append(calls.get(ticket_id, HORIZON_S))
         for i, sid in enumerate(probe_services):
@@ -255,11 +306,13 @@ class _Run:
         model: BranchModel,
         rng: random.Random,
         base: Mapping[StreamKey, list[_Entry]],
+        booked_draws: Sequence[_BookedDraw],
         watched: set[int],
         probe_services: Sequence[int],
     ) -> None:
         self.state, self.model, self.rng = state, model, rng
         self.policy = state.policy
+        self.booked_draws = booked_draws
         self.by_arrival = state.policy.kind is PolicyKind.FIFO
         self.now = state.now
         self.end = state.now + HORIZON_S
@@ -313,10 +366,10 @@ class _Run:
         )
         for index, key in enumerate(self.streams):
             self._next_arrival(index, key, self.now)
-        for index, booked in enumerate(model.booked):
-            if rng.random() < booked.show:
-                offset = rng.gauss(-booked.early_mean_s, booked.early_sd_s)
-                self._push(max(self.now, booked.slot_s + offset), _BOOKED, index)
+        for index, draw in enumerate(self.booked_draws):
+            check_in = draw.draw(rng)
+            if check_in is not None:
+                self._push(check_in, _BOOKED, index)
 
     def _next_arrival(self, index: int, key: StreamKey, t: float) -> None:
         plan = self.model.arrivals

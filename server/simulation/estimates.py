@@ -105,7 +105,9 @@ def estimate_day(
         bookings = tuple(
             BookedDue(ids[a.service], a.slot_s, show, early_mean, early_sd)
             for a in arrivals
-            if a.slot_s is not None and a.arrival_s > state.now and state.now - 600 <= a.slot_s <= state.now + HORIZON_S
+            if a.slot_s is not None
+            and (a.arrival_s > state.now or not a.showed)
+            and state.now - 600 <= a.slot_s <= state.now + HORIZON_S
         )
         model = dataclasses.replace(models[hour], booked=bookings)
         result = forecast(state, model, runs=runs, seed=seed + ticket, track=[ticket])

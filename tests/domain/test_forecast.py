@@ -8,6 +8,7 @@ from server.domain.classes import CustomerClass
 from server.domain.estimate import erlang_quantile
 from server.domain.forecast import (
     ArrivalPlan,
+    BookedDue,
     BranchModel,
     BranchState,
     Desk,
@@ -126,3 +127,45 @@ def test_a_ticket_issued_now_is_behind_one_issued_the_same_second() -> None:
     result = forecast(state, BranchModel({1: ServiceTime(300.0)}), runs=50, seed=1, probes=(1,))
     assert result.tickets[3].now is True
     assert result.services[1].p10 > 30
+
+
+def booked_who_have_not_come(booked: BookedDue, now: float, rng: random.Random, n: int) -> list[float | None]:
+    """The law a booking stands for (comes with chance ``show``, at a normal time around its slot), kept only
+    for the customers who have not checked in by ``now``: when each checks in, None for a no-show."""
+    kept: list[float | None] = []
+    while len(kept) < n:
+        comes = rng.random() < booked.show
+        at = rng.gauss(booked.slot_s - booked.early_mean_s, booked.early_sd_s)
+        if not comes:
+            kept.append(None)
+        elif at > now:
+            kept.append(at)
+    return kept
+
+
+def test_a_booked_customer_not_come_yet_checks_in_as_those_who_had_not_come_by_then_did() -> None:
+    booked = BookedDue(1, NOW, show=0.9, early_mean_s=300.0, early_sd_s=360.0)
+    rng = random.Random(8)
+    for now in (NOW - 1800.0, NOW - 300.0, NOW, NOW + 300.0):
+        truth = booked_who_have_not_come(booked, now, rng, 20_000)
+        drawn = [booked.check_in(now, rng) for _ in range(20_000)]
+        came = [t for t in truth if t is not None]
+        comes = [t for t in drawn if t is not None]
+        assert abs(len(comes) / len(drawn) - len(came) / len(truth)) < 0.02
+        assert min(comes) >= now
+        assert abs(sum(comes) / len(comes) - sum(came) / len(came)) < 20.0
+
+
+def test_a_booking_of_a_slot_just_past_overtakes_only_as_often_as_such_customers_still_come() -> None:
+    # A booked customer checked in a minute before their slot; one counter, busy, frees in 5
+    # minutes. Someone booked four minutes ago has not come: if they check in before the
+    # counter frees, their earlier slot calls them first and the waiting one waits 5 more.
+    # Most who come, come early, so one not here by now is most likely not coming at all.
+    mine = Waiting(1, 1, CustomerClass.APPOINTMENT, NOW + 60.0, NOW)
+    desk = Desk(1, (1,), busy_since=NOW, busy_service=1)
+    late = BookedDue(1, NOW - 240.0, show=0.9, early_mean_s=300.0, early_sd_s=360.0)
+    model = BranchModel({1: ServiceTime(300.0, cv=0.01)}, booked=(late,))
+    result = forecast(BranchState(NOW, (mine,), (desk,), QueuePolicy()), model, runs=400, seed=6)
+    truth = booked_who_have_not_come(late, NOW, random.Random(9), 20_000)
+    overtaken = sum(1 for t in truth if t is not None and t < NOW + 300.0) / len(truth)
+    assert abs(result.tickets[1].chance_within(450.0) - (1.0 - overtaken)) < 0.07
