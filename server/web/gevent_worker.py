@@ -19,11 +19,31 @@ from gunicorn.workers.ggevent import GeventPyWSGIWorker, PyWSGIHandler
 REQUEST_DEADLINE_S = 5.0
 
 
+# Greenlets with nothing in flight a stop need not wait for: those waiting for a next request,
+# and websockets (their clients reconnect to the next process and resync).
+_idle: set[Any] = set()
+
+
 class DeadlineHandler(PyWSGIHandler):  # type: ignore[misc]
     def read_requestline(self) -> Any:
-        # an idle connection is closed quietly, like one the client closed
-        with gevent.Timeout(REQUEST_DEADLINE_S, TimeoutError("no request")):
-            return super().read_requestline()
+        current = gevent.getcurrent()
+        _idle.add(current)
+        try:
+            # an idle connection is closed quietly, like one the client closed
+            with gevent.Timeout(REQUEST_DEADLINE_S, TimeoutError("no request")):
+                return super().read_requestline()
+        finally:
+            _idle.discard(current)
+
+    def handle_one_response(self) -> Any:
+        websocket = self.environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+        if websocket:
+            _idle.add(gevent.getcurrent())
+        try:
+            return super().handle_one_response()
+        finally:
+            if websocket:
+                _idle.discard(gevent.getcurrent())
 
     def read_request(self, raw_requestline: str) -> Any:
         # headers that do not come in time are a client error (logged, then closed)
@@ -43,3 +63,9 @@ class DeadlineHandler(PyWSGIHandler):  # type: ignore[misc]
 
 class DeadlineWorker(GeventPyWSGIWorker):  # type: ignore[misc]
     wsgi_handler = DeadlineHandler
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        """A graceful stop waits for requests in flight only, not for the whole grace period."""
+        super().handle_exit(sig, frame)
+        for greenlet in list(_idle):
+            greenlet.kill(block=False)

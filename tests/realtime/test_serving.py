@@ -206,3 +206,20 @@ def test_a_connection_that_sends_no_request_or_trickles_its_headers_is_closed(tm
         assert requests.get(f"{server.url}/healthz", timeout=5).status_code == 200
     finally:
         server.stop()
+
+
+def test_a_graceful_stop_does_not_wait_for_idle_connections_or_websockets(tmp_path: Path) -> None:
+    """Requests in flight finish; an idle keep-alive connection or a held websocket has nothing
+    in flight, and a restart (a deploy) should not wait out the whole grace period for them."""
+    url, _b, pairs = seed_with_tickets(tmp_path, 1)
+    server = LiveServer(tmp_path / "live", url, extra_env={"BRANCHQ_MAX_CONNECTIONS_PER_IP": "0"}).start()
+    with requests.Session() as idle:
+        assert idle.get(f"{server.url}/healthz", timeout=5).status_code == 200  # stays open
+        phones = [{"auth": {"token": pairs[0][1], "ticket": pairs[0][0]}, "count": 3}]
+        with SwarmProcess(server.url, phones, str(tmp_path)) as swarm:
+            assert swarm.ready == (3, 0)
+            started = time.monotonic()
+            server.stop()
+            stopped_in = time.monotonic() - started
+    assert server.process is not None and server.process.returncode == 0
+    assert stopped_in < 4.0, stopped_in  # the grace period is 5 s
