@@ -212,8 +212,9 @@ class Channel:
 class _ChannelSocket:
     """Stands in for the connection's socket inside simple-websocket: sends go via the channel."""
 
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: Channel, *, borrowed: bool = False) -> None:
         self._channel = channel
+        self._borrowed = borrowed  # the server's own socket: it closes it, we only hang up
 
     def send(self, data: bytes) -> int:
         self._channel.write(data)
@@ -224,6 +225,10 @@ class _ChannelSocket:
 
     def close(self) -> None:
         self._channel.close()
+        if self._borrowed:
+            with contextlib.suppress(OSError):
+                self._channel.sock.shutdown(socket.SHUT_RDWR)
+            return
         self._channel.sock.close()
 
     def __getattr__(self, name: str) -> Any:
@@ -239,15 +244,21 @@ class ChannelWebSocket(SimpleWebSocketWSGI):  # type: ignore[misc]
         self.channel: Channel | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        self.ws = simple_websocket.Server(environ, **self.server_args)
-        if self.ws.mode == "gevent":
-            # The websocket reads a socket of its own from here on. Closing the request's
-            # input frees its 8 KiB buffer for the connection's life, and ends gevent's
-            # keep-alive loop once we return: nothing of the connection is read as HTTP again.
+        # gevent's WSGI server (gunicorn's gevent_pywsgi worker) names the connection's socket
+        # gunicorn.sock. Handed over as gunicorn.socket, simple-websocket works on it as it is
+        # instead of a duplicate: one descriptor per websocket, not two (the open-files limit
+        # is what caps connections per process).
+        pywsgi = "gunicorn.sock" in environ and "gunicorn.socket" not in environ
+        self.ws = simple_websocket.Server(
+            {**environ, "gunicorn.socket": environ["gunicorn.sock"]} if pywsgi else environ, **self.server_args
+        )
+        if pywsgi:
+            # Closing the request's input frees its 8 KiB buffer for the websocket's life and
+            # ends gevent's keep-alive loop once we return: nothing is read as HTTP again.
             given = environ["wsgi.input"]
             getattr(given, "rfile", given).close()
         self.channel = Channel(self.ws.sock)
-        self.ws.sock = _ChannelSocket(self.channel)
+        self.ws.sock = _ChannelSocket(self.channel, borrowed=pywsgi)
         sid = getattr(getattr(self.app, "__self__", None), "sid", None)
         if sid is not None:
             self.channels[sid] = self.channel
@@ -257,7 +268,7 @@ class ChannelWebSocket(SimpleWebSocketWSGI):  # type: ignore[misc]
             if sid is not None and self.channels.get(sid) is self.channel:
                 del self.channels[sid]
             self.channel.close()
-        if self.ws.mode == "gevent":
+        if pywsgi or self.ws.mode == "gevent":
             return []
         if self.ws.mode == "gunicorn":
             raise StopIteration()
