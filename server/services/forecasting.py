@@ -27,7 +27,7 @@ from server.domain.learning import History, PastTicket, learn
 from server.domain.numbering import business_date
 from server.domain.records import Branch
 from server.domain.statistics import TicketTimes
-from server.services.ports import UnitOfWork
+from server.services.ports import Store, UnitOfWork
 
 MAX_AGE_S = 15.0
 # Writes take a forecast up to this old rather than compute under the write lock.
@@ -86,6 +86,15 @@ class BranchForecasts:
                 return entry.result  # another request is making the next one: take the last
             entry.lock.release()
         with entry.lock:
+            return self._refresh(uow, branch, now, entry)
+
+    def refreshed(self, store: Store, branch: Branch, now: datetime) -> Forecast:
+        """Like :meth:`of`, but waits for a computation under way *before* it takes a
+        connection: a storm of screens reconnecting at once (a restart) queues here, not in
+        the connection pool, whose timeout would turn most of them away."""
+        with self._lock:
+            entry = self._branches.setdefault(branch.id, _Branch())
+        with entry.lock, store.read() as uow:
             return self._refresh(uow, branch, now, entry)
 
     def recent(self, branch_id: int, now: datetime, max_age: float) -> Forecast | None:

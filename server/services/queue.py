@@ -21,9 +21,12 @@ def check_screen(deps: Deps, principal: Principal | None, branch_id: int) -> Non
 
 def snapshot(deps: Deps, principal: Principal | None, branch_id: int) -> dict[str, Any]:
     require(principal, SCREEN_ROLES, branch_id)
+    now = deps.clock()
     with deps.store.read() as uow:
         branch = found(uow.branches.get(branch_id), "branch")
-        return queue_snapshot(uow, branch, deps.clock(), deps.forecasts)
+    deps.forecasts.refreshed(deps.store, branch, now)
+    with deps.store.read() as uow:
+        return queue_snapshot(uow, branch, now, deps.forecasts.cached)
 
 
 def missed_events(deps: Deps, principal: Principal | None, branch_id: int, since_seq: int) -> dict[str, Any]:

@@ -127,8 +127,12 @@ def get_ticket(deps: Deps, principal: Principal | None, ticket_id: int, token: s
                 raise NotFound("ticket_not_found", "no such ticket", None)
             require(principal, STAFF_ROLES, ticket.branch_id)
         branch = found(uow.branches.get(ticket.branch_id), "branch")
+    if ticket.status is TicketStatus.WAITING:
+        deps.forecasts.refreshed(deps.store, branch, now)  # waiting for it holds no connection
+    with deps.store.read() as uow:
+        ticket = found(uow.tickets.get(ticket_id), "ticket")
         view = ticket_view(
-            uow, branch, ticket, now, with_track_url=holder or principal is not None, forecasts=deps.forecasts
+            uow, branch, ticket, now, with_track_url=holder or principal is not None, forecasts=deps.forecasts.cached
         )
         view["service"] = _service_name(uow, ticket)
         view["branch"] = {"id": branch.id, "name": branch.name, "timezone": branch.timezone}

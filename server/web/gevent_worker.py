@@ -10,6 +10,8 @@ gevent worker does (``keepalive``), the wait for a request and its headers is bo
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from typing import Any
 
 import gevent
@@ -19,9 +21,10 @@ from gunicorn.workers.ggevent import GeventPyWSGIWorker, PyWSGIHandler
 REQUEST_DEADLINE_S = 5.0
 
 
-# Greenlets with nothing in flight a stop need not wait for: those waiting for a next request,
-# and websockets (their clients reconnect to the next process and resync).
+# What a stop need not wait for: greenlets waiting for a next request, and the handlers of
+# websockets (hung up on, their clients reconnect to the next process and resync).
 _idle: set[Any] = set()
+_websockets: set[Any] = set()
 
 
 class DeadlineHandler(PyWSGIHandler):  # type: ignore[misc]
@@ -38,12 +41,11 @@ class DeadlineHandler(PyWSGIHandler):  # type: ignore[misc]
     def handle_one_response(self) -> Any:
         websocket = self.environ.get("HTTP_UPGRADE", "").lower() == "websocket"
         if websocket:
-            _idle.add(gevent.getcurrent())
+            _websockets.add(self)
         try:
             return super().handle_one_response()
         finally:
-            if websocket:
-                _idle.discard(gevent.getcurrent())
+            _websockets.discard(self)
 
     def read_request(self, raw_requestline: str) -> Any:
         # headers that do not come in time are a client error (logged, then closed)
@@ -69,3 +71,7 @@ class DeadlineWorker(GeventPyWSGIWorker):  # type: ignore[misc]
         super().handle_exit(sig, frame)
         for greenlet in list(_idle):
             greenlet.kill(block=False)
+        for handler in list(_websockets):
+            # Engine.IO sees the client go and closes the session the ordinary way
+            with contextlib.suppress(OSError, AttributeError):
+                handler.socket.shutdown(socket.SHUT_RDWR)
