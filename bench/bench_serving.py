@@ -279,12 +279,25 @@ def bench_holders(tmp: Path, worker: str, count: int = 10000, tickets_per_branch
         )
 
 
-def broadcast_once(server: LiveServer, b: BranchFixture, screens: int, calls: int, tmp: Path) -> list[float]:
+def last_arrivals(report: dict[str, Any], sent: dict[int, float], screens: int) -> list[float]:
+    """For each call, ms from sending it to the last of ``screens`` screens having its last event."""
+    arrivals = {int(k): v for k, v in report["arrivals"].items()}
+    delays = []
+    for seq, at in sent.items():
+        got = arrivals.get(seq, [])
+        assert len(got) == screens, f"seq {seq}: {len(got)} of {screens} screens"
+        delays.append((max(got) - at) * 1000)
+    return delays
+
+
+def broadcast_once(
+    server: LiveServer, b: BranchFixture, screens: int, calls: int, tmp: Path, sent: dict[int, float] | None = None
+) -> list[float]:
     groups = [{"auth": {"token": b.tokens["display"]}, "subscribe": b.id, "count": screens}]
     issue_loop(server, b, calls + 5)
     teller = Http(server.url, b.tokens["teller"])
     teller.request("POST", f"/api/v1/counters/{b.counters[1]}/open")
-    sent: dict[int, float] = {}
+    sent = {} if sent is None else sent
     # waves of 200: a storm of 500 handshakes at once queues past the PostgreSQL pool's timeout
     with SwarmProcess(server.url, groups, str(tmp), wave=200) as swarm:
         assert swarm.ready[0] == screens, swarm.ready
@@ -298,13 +311,7 @@ def broadcast_once(server: LiveServer, b: BranchFixture, screens: int, calls: in
             finish(teller, json.loads(body)["id"])
             time.sleep(0.3)
         time.sleep(2)
-    arrivals = {int(k): v for k, v in swarm.report["arrivals"].items()}
-    delays = []
-    for seq, at in sent.items():
-        got = arrivals.get(seq, [])
-        assert len(got) == screens, f"seq {seq}: {len(got)} of {screens} screens"
-        delays.append((max(got) - at) * 1000)  # the last screen to hear of it
-    return delays
+    return last_arrivals(swarm.report, sent, screens)
 
 
 def bench_broadcast(tmp: Path, worker: str, sizes: tuple[int, ...] = (1000, 5000), calls: int = 50) -> None:
@@ -351,11 +358,12 @@ def bench_scale_out(tmp: Path, worker: str, screens: int = 1000, calls: int = 50
             print(summary("PostgreSQL ticket issue, keep-alive", issue_loop(first, b, 500)))
             print(summary("PostgreSQL call-next", call_loop(first, b, 200)))
             groups = [{"auth": {"token": b.tokens["display"]}, "subscribe": b.id, "count": screens // 2}]
+            sent: dict[int, float] = {}
             with SwarmProcess(second.url, groups, str(tmp), wave=500) as other:
-                delays = broadcast_once(first, b, screens // 2, calls, tmp)
-            far = {int(k): v for k, v in other.report["arrivals"].items()}
+                delays = broadcast_once(first, b, screens // 2, calls, tmp, sent)
+            far = last_arrivals(other.report, sent, screens // 2)
             print(summary(f"call -> last of {screens // 2} screens on the calling process", delays))
-            print(f"  the other process's {screens // 2} screens heard {len(far)} events")
+            print(summary(f"call -> last of {screens // 2} screens on the other process (via Redis)", far))
         finally:
             first.stop()
             second.stop()
