@@ -21,6 +21,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -93,6 +94,12 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def process_counts(pid: int) -> tuple[int, int]:
@@ -213,6 +220,8 @@ def bench_kiosks(tmp: Path, worker: str, kiosks: int = 8, seconds: int = 15, dat
     script.write_text(WRK_SCRIPT.format(token=b.tokens["kiosk"], service=b.services["A"]))
     with serve(tmp, url, worker) as server:
         issue_loop(server, b, 100)
+        pid = worker_pid(server)
+        cpu_before = cpu_seconds(pid)
         out = subprocess.run(
             [
                 "wrk",
@@ -228,7 +237,11 @@ def bench_kiosks(tmp: Path, worker: str, kiosks: int = 8, seconds: int = 15, dat
             text=True,
             check=True,
         ).stdout
+        cpu = cpu_seconds(pid) - cpu_before
     print(f"{kiosks} kiosks, keep-alive, {seconds} s ({worker}):")
+    done = re.search(r"(\d+) requests in", out)
+    if done:  # what one ticket costs the worker, whatever else the machine is doing
+        print(f"  worker CPU per ticket: {1000 * cpu / int(done.group(1)):.2f} ms")
     print(
         "\n".join(
             line
