@@ -1,5 +1,17 @@
 // Counter: a teller calls, serves and hands on tickets; buttons and single-key shortcuts.
-import { $, BranchFeed, api, el, errorText, onLangChange, pick, show, t, translate } from "/static/js/common.js";
+import {
+  $,
+  BranchFeed,
+  api,
+  drawMessage as drawMessageLine,
+  el,
+  onLangChange,
+  pick,
+  problemText,
+  show,
+  t,
+  translate,
+} from "/static/js/common.js";
 import { askPauseReason, confirmStep, drawMyDay, drawWaitingList, redrawDesk } from "./counter-desk.js";
 import { connectionBadge, debounce } from "/static/js/device.js";
 import { loadBranches, startStaffPage } from "/static/js/staff.js";
@@ -197,7 +209,7 @@ async function counterAction(action, body) {
   if (result.status === 200) {
     state.counter = { ...state.counter, ...result.data };
     say(() => t(`counter.now_${result.data.status}`), "info");
-  } else say(() => problemText(result), "warn");
+  } else say(() => problemText(result, "counter.err_"), "warn");
   drawAll();
   return result;
 }
@@ -222,18 +234,9 @@ async function post(path, body) {
     const vars = { number: ticket.number, counter: state.counter.number };
     say(() => t(`counter.did_${ticket.status}`, vars), "ok");
   } else if (result.status === 204) say(() => t("counter.nothing_waiting"), "info");
-  else say(() => problemText(result), result.status === 409 ? "warn" : "bad");
+  else say(() => problemText(result, "counter.err_"), result.status === 409 ? "warn" : "bad");
   drawAll();
   return result;
-}
-
-function problemText(result) {
-  if (result.status === 0) return t("error.network");
-  const code = result.data?.error?.code;
-  const own = code && t(`counter.err_${code}`);
-  if (own && own !== `counter.err_${code}`) return own;
-  const known = code && t(`error.${code}`);
-  return known && known !== `error.${code}` ? known : errorText(result);
 }
 
 /** Show a message; ``text`` is a function so that it follows a change of language. */
@@ -243,11 +246,7 @@ function say(text, kind) {
 }
 
 function drawMessage() {
-  const node = $("#c-message");
-  show(node, Boolean(state.message));
-  if (!state.message) return;
-  node.textContent = state.message.text();
-  node.className = `message ${state.message.kind}`;
+  drawMessageLine($("#c-message"), state.message);
 }
 
 // --- dialogs -------------------------------------------------------------------------------
@@ -282,7 +281,7 @@ function openReprint() {
     const result = await api(`/api/v1/tickets/${id}/reprint`, { method: "POST", token: state.session.token })
       .catch(() => ({ status: 0 }));
     if (result.status === 202) say(() => t("counter.reprinted", { number }), "ok");
-    else say(() => problemText(result), "bad");
+    else say(() => problemText(result, "counter.err_"), "bad");
   });
 }
 

@@ -123,6 +123,27 @@ export function errorText(result) {
   return result?.data?.error?.message || t("error.generic", { status: result?.status ?? "" });
 }
 
+/** A failed request in the reader's language: the page's own wording for its code (keys
+ * ``ownPrefix`` + code) first, then the shared ``error.`` one, then the server's message. */
+export function problemText(result, ownPrefix = null) {
+  if (result.status === 0) return t("error.network");
+  const code = result.data?.error?.code;
+  for (const prefix of [ownPrefix, "error."]) {
+    const text = prefix && code && t(`${prefix}${code}`);
+    if (text && text !== `${prefix}${code}`) return text;
+  }
+  return errorText(result);
+}
+
+/** A page's message line: ``message`` is ``{text, kind}`` or null; ``text`` is a function so
+ * that the line follows a change of language when drawn again. */
+export function drawMessage(node, message) {
+  show(node, Boolean(message));
+  if (!message) return;
+  node.textContent = message.text();
+  node.className = `message ${message.kind}`;
+}
+
 /**
  * `?device=TOKEN` on first open pairs the screen: the link's token (which proxies and browser
  * history have seen) is exchanged for one kept in localStorage, and the URL is cleaned.

@@ -1,6 +1,18 @@
 // Floor manager's tablet: issue tickets on a customer's behalf, watch every queue and counter,
 // move or re-class a waiting ticket, check in a booked customer who has arrived.
-import { $, BranchFeed, api, el, errorText, minutes, onLangChange, pick, show, t } from "./common.js";
+import {
+  $,
+  BranchFeed,
+  api,
+  drawMessage as drawMessageLine,
+  el,
+  minutes,
+  onLangChange,
+  pick,
+  problemText,
+  show,
+  t,
+} from "./common.js";
 import { connectionBadge, debounce } from "./device.js";
 import { loadBranches, startStaffPage } from "./staff.js";
 
@@ -126,7 +138,7 @@ async function issue(event) {
   const result = await api(`/api/v1/branches/${state.branch.id}/lobby/tickets`, { method: "POST", body, token: state.session.token })
     .catch(() => ({ status: 0 }));
   show($("#i-error"), result.status !== 201);
-  if (result.status !== 201) return ($("#i-error").textContent = problem(result));
+  if (result.status !== 201) return ($("#i-error").textContent = problemText(result));
   state.issued = result.data;
   $("#i-reason").value = "";
   document.querySelector("input[name=i-class][value=regular]").checked = true; // the next customer starts plain
@@ -171,7 +183,7 @@ async function move(ticket) {
   if (!body.service_id && !body.customer_class) return;
   const result = await api(`/api/v1/tickets/${ticket.id}/move`, { method: "POST", body, token: state.session.token })
     .catch(() => ({ status: 0 }));
-  say(result.status === 200 ? () => t("lobby.moved", { number: ticket.number }) : () => problem(result), result.status === 200 ? "ok" : "bad");
+  say(result.status === 200 ? () => t("lobby.moved", { number: ticket.number }) : () => problemText(result), result.status === 200 ? "ok" : "bad");
   await load();
 }
 
@@ -179,16 +191,9 @@ async function arrived(booking) {
   const result = await api(`/api/v1/branches/${state.branch.id}/check-in`, {
     method: "POST", body: { code: booking.code }, token: state.session.token,
   }).catch(() => ({ status: 0 }));
-  say(result.status === 201 ? () => t("lobby.checked_in", { name: booking.name, number: result.data.number }) : () => problem(result),
+  say(result.status === 201 ? () => t("lobby.checked_in", { name: booking.name, number: result.data.number }) : () => problemText(result),
     result.status === 201 ? "ok" : "bad");
   await load();
-}
-
-function problem(result) {
-  if (result.status === 0) return t("error.network");
-  const code = result.data?.error?.code;
-  const known = code && t(`error.${code}`);
-  return known && known !== `error.${code}` ? known : errorText(result);
 }
 
 function say(text, kind) {
@@ -197,11 +202,7 @@ function say(text, kind) {
 }
 
 function drawMessage() {
-  const node = $("#l-message");
-  show(node, Boolean(state.message));
-  if (!state.message) return;
-  node.textContent = state.message.text();
-  node.className = `message ${state.message.kind}`;
+  drawMessageLine($("#l-message"), state.message);
 }
 
 main();
