@@ -307,20 +307,7 @@ class FanoutMixin(socketio.Manager):  # type: ignore[misc]
         if isinstance(encoded, list):  # binary attachments: the ordinary path
             return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
         skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
-        eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, encoded)
-        frame = text_frame(eio_pkt.encode())
-        engine = self.server.eio
-        for sid, eio_sid in self.get_participants(namespace, room):
-            if sid in skip:
-                continue
-            channel = self.channels.get(eio_sid)
-            eio_socket = engine.sockets.get(eio_sid)
-            if channel is None or eio_socket is None or not eio_socket.upgraded or eio_socket.closed:
-                self.server._send_eio_packet(eio_sid, eio_pkt)
-                continue
-            # A closing socket raises OSError: Engine.IO ends the session; the screen resyncs.
-            with contextlib.suppress(OSError):
-                channel.fan_out(frame, eio_socket.queue)
+        self._deliver([eio_packet.Packet(eio_packet.MESSAGE, encoded)], namespace, room, skip)
         return None
 
     def emit_in_order(self, events: list[tuple[str, Any]], namespace: str, room: str) -> None:
@@ -337,15 +324,23 @@ class FanoutMixin(socketio.Manager):  # type: ignore[misc]
                     self.emit(name, payload, namespace, room=room)
                 return
             packets.append(eio_packet.Packet(eio_packet.MESSAGE, encoded))
+        self._deliver(packets, namespace, room, [])
+
+    def _deliver(self, packets: list[Any], namespace: str, room: Any, skip: list[Any]) -> None:
+        """``packets`` to every member of ``room``: one write of their frames to each upgraded
+        websocket, Engine.IO's own path for the others."""
         frames = b"".join(text_frame(p.encode()) for p in packets)
         engine = self.server.eio
-        for _sid, eio_sid in self.get_participants(namespace, room):
+        for sid, eio_sid in self.get_participants(namespace, room):
+            if sid in skip:
+                continue
             channel = self.channels.get(eio_sid)
             eio_socket = engine.sockets.get(eio_sid)
             if channel is None or eio_socket is None or not eio_socket.upgraded or eio_socket.closed:
                 for eio_pkt in packets:
                     self.server._send_eio_packet(eio_sid, eio_pkt)
                 continue
+            # A closing socket raises OSError: Engine.IO ends the session; the screen resyncs.
             with contextlib.suppress(OSError):
                 channel.fan_out(frames, eio_socket.queue)
 
