@@ -32,8 +32,10 @@ from typing import Any
 import simple_websocket
 import socketio
 from engineio import packet as eio_packet
+from engineio import socket as eio_socket
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 from socketio import packet
+from wsproto.utilities import LocalProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -235,6 +237,77 @@ class _ChannelSocket:
         return getattr(self._channel.sock, name)
 
 
+class _NoReaderThread:
+    """simple-websocket's reader thread, never started: :class:`InlineServer` reads in the
+    handler's own greenlet (or thread), which waits for the next message anyway."""
+
+    name = "(_thread)"  # simple-websocket renames its reader
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+
+    def start(self) -> None:
+        pass
+
+
+class InlineServer(simple_websocket.Server):  # type: ignore[misc]
+    """simple-websocket's server that reads when it is asked for a message.
+
+    Its own design starts a reader per connection that parses frames into a buffer and
+    wakes the handler; Engine.IO's handler does nothing but wait for that buffer. Reading
+    in the handler instead saves a blocked greenlet (8 KiB) or thread per websocket.
+    """
+
+    def __init__(self, environ: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(environ, **(kwargs | {"thread_class": _NoReaderThread}))
+        self.environ: dict[str, Any] = {}  # read by the handshake only; not kept for the connection's life
+        self.hung_up = False
+
+    def receive(self, timeout: float | None = None) -> Any:
+        while self.connected and not self.input_buffer:
+            if timeout is not None and not _readable(self.sock, timeout):
+                return None
+            self._read_once()
+        if self.input_buffer:
+            return self.input_buffer.pop(0)
+        raise simple_websocket.ConnectionClosed(self.close_reason, self.close_message)
+
+    def _read_once(self) -> None:
+        """One pass of simple-websocket's reader loop (``Base._thread``)."""
+        try:
+            data = self.sock.recv(self.receive_bytes)
+            if not data:
+                raise OSError("peer closed")
+            self.ws.receive_data(data)
+            self.connected = self._handle_events()
+        except (OSError, LocalProtocolError):
+            self.connected = False
+        if not self.connected and not self.hung_up:
+            self.hung_up = True
+            self.sock.close()  # as the reader does on its way out
+
+
+def _readable(sock: Any, timeout: float) -> bool:
+    poller = select.poll()
+    try:
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(timeout * 1000))
+    except (OSError, ValueError):
+        return True  # closed under us: the read says so
+
+
+def _without_compression(environ: dict[str, Any]) -> dict[str, Any]:
+    """The handshake's headers, without the client's offer of permessage-deflate.
+
+    Every browser offers it, and simple-websocket accepts it: each connection then keeps a
+    zlib compressor and decompressor for its life, ~90 KiB more per idle phone (162 instead
+    of 69 KiB measured), to shrink Socket.IO messages of a few hundred bytes. Fan-out frames
+    went out uncompressed anyway. Declining is the RFC 7692 way: the server just leaves the
+    extension out of its answer.
+    """
+    return {k: v for k, v in environ.items() if k != "HTTP_SEC_WEBSOCKET_EXTENSIONS"}
+
+
 class ChannelWebSocket(SimpleWebSocketWSGI):  # type: ignore[misc]
     """Engine.IO's threading websocket, with every write going through a :class:`Channel`."""
 
@@ -249,9 +322,10 @@ class ChannelWebSocket(SimpleWebSocketWSGI):  # type: ignore[misc]
         # instead of a duplicate: one descriptor per websocket, not two (the open-files limit
         # is what caps connections per process).
         pywsgi = "gunicorn.sock" in environ and "gunicorn.socket" not in environ
-        self.ws = simple_websocket.Server(
-            {**environ, "gunicorn.socket": environ["gunicorn.sock"]} if pywsgi else environ, **self.server_args
-        )
+        handshake = _without_compression(environ)
+        if pywsgi:
+            handshake["gunicorn.socket"] = environ["gunicorn.sock"]
+        self.ws = InlineServer(handshake, **self.server_args)
         if pywsgi:
             # Closing the request's input frees its 8 KiB buffer for the websocket's life and
             # ends gevent's keep-alive loop once we return: nothing is read as HTTP again.
@@ -259,12 +333,16 @@ class ChannelWebSocket(SimpleWebSocketWSGI):  # type: ignore[misc]
             getattr(given, "rfile", given).close()
         self.channel = Channel(self.ws.sock)
         self.ws.sock = _ChannelSocket(self.channel, borrowed=pywsgi)
-        sid = getattr(getattr(self.app, "__self__", None), "sid", None)
+        self.engine_socket: Any = getattr(self.app, "__self__", None)
+        sid = getattr(self.engine_socket, "sid", None)
         if sid is not None:
             self.channels[sid] = self.channel
+        handler = threading.get_ident()
+        _opening[handler] = self
         try:
             ret = self.app(self)
         finally:
+            _opening.pop(handler, None)
             if sid is not None and self.channels.get(sid) is self.channel:
                 del self.channels[sid]
             self.channel.close()
@@ -389,3 +467,114 @@ def install(engine_server: Any, channels: dict[str, Channel], mode: str = "threa
         return ChannelWebSocket(channels, handler, server, **(cooperative | kwargs))
 
     engine_server._async = {**engine_server._async, "websocket": websocket}
+    if mode == "gevent":
+        _greenlets_only_when_due(engine_server)
+
+
+# Engine.IO's websocket writer, found by name where its handler starts it
+_WRITER = "Socket._websocket_handler.<locals>.writer"
+# Each ChannelWebSocket by the thread (greenlet) running its handler
+_opening: dict[int, ChannelWebSocket] = {}
+
+
+def _greenlets_only_when_due(engine_server: Any) -> None:
+    """Per websocket, Engine.IO keeps two tasks asleep for the connection's whole life: a
+    writer blocked on its send queue, and a pinger sleeping the ping interval. Under gevent
+    each is a greenlet (~8 KiB of saved stack and frames, measured). Here neither waits:
+    the ping is a timer (~0.3 KiB) that starts a task when due, and the writer a task that
+    the send queue starts when a packet arrives (:class:`_LazyWriter`); both end when done.
+    """
+    import gevent
+    import gevent.queue
+
+    class WakingQueue(gevent.queue.JoinableQueue):  # type: ignore[misc]
+        """Engine.IO's send queue, which tells its websocket's writer when a packet comes."""
+
+        on_put: Any = None
+
+        def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+            super().put(item, block, timeout)
+            if self.on_put is not None:
+                self.on_put()
+
+    start = engine_server.start_background_task
+
+    def start_background_task(target: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(target, "__func__", None) is eio_socket.Socket._send_ping:
+            timer = gevent.get_hub().loop.timer(engine_server.ping_interval)
+            timer.start(_when_due, timer, target.__self__)
+            return timer
+        ws = _opening.get(threading.get_ident()) if getattr(target, "__qualname__", "") == _WRITER else None
+        if ws is not None and isinstance(ws.engine_socket.queue, WakingQueue):
+            return _LazyWriter(ws.engine_socket.queue, ws)
+        return start(target, *args, **kwargs)
+
+    engine_server.start_background_task = start_background_task
+    engine_server._async = {**engine_server._async, "queue": WakingQueue}
+
+
+def _when_due(timer: Any, engine_socket: Any) -> None:
+    import gevent
+
+    timer.close()
+    gevent.spawn(_ping_due, engine_socket)  # not in the hub: a late client's ping closes it
+
+
+def _ping_due(engine_socket: Any) -> None:
+    # python-engineio's Socket._send_ping, after its sleep
+    if not engine_socket.closing and not engine_socket.closed:
+        engine_socket.last_ping = time.time()
+        engine_socket.send(eio_packet.Packet(eio_packet.PING))
+
+
+class _LazyWriter:
+    """Engine.IO's websocket writer (``Socket._websocket_handler``'s ``writer``), run only
+    while there is something to send: what is queued goes out in order, and the end of the
+    queue (None) closes the websocket, as there."""
+
+    def __init__(self, queue: Any, ws: ChannelWebSocket) -> None:
+        import gevent.event
+
+        self.queue = queue
+        self.ws = ws
+        self.task: Any = None
+        self.ended = gevent.event.Event()
+        queue.on_put = self.wake
+        self.wake()  # what was queued before the upgrade
+
+    def wake(self) -> None:
+        if self.task is None:
+            import gevent
+
+            # spawned, not run here: a put may come from under a channel's lock
+            self.task = gevent.spawn(self._send_queued)
+
+    def _send_queued(self) -> None:
+        import gevent.queue
+
+        try:
+            while True:
+                try:
+                    pkt = self.queue.get_nowait()
+                except gevent.queue.Empty:
+                    return
+                self.queue.task_done()
+                if self.ended.is_set():
+                    continue  # after the end: only let Engine.IO's close() stop waiting
+                if pkt is None:
+                    self._end()
+                    continue
+                try:
+                    self.ws.send(pkt.encode())
+                except Exception:  # as Engine.IO's writer: a failed send ends the connection
+                    self._end()
+        finally:
+            self.task = None
+
+    def _end(self) -> None:
+        self.ended.set()
+        with contextlib.suppress(Exception):
+            self.ws.close()
+
+    def join(self, timeout: float | None = None) -> None:
+        self.ended.wait(timeout)

@@ -11,10 +11,13 @@ Run in a process of its own so the server's figures are not the swarm's:
 
     python -m tests.support.swarm SPEC.json REPORT.json
 
-SPEC: {"url", "clients": [{"auth": {...}, "subscribe": branch_id | null, "count": n}],
-"wave": sockets opened per step}. It prints ``ready <connected> <refused>`` once every
+SPEC: {"url", "clients": [{"auth": {...}, "subscribe": branch_id | null, "count": n,
+"deflate": bool}], "wave": sockets opened per step}. ``deflate`` offers permessage-deflate
+the way a browser does (every Chromium and Firefox websocket offers it) and inflates what
+comes back compressed. It prints ``ready <connected> <refused>`` once every
 client is connected or refused, then runs until its standard input closes (or SIGTERM),
-and writes REPORT: {"connected", "refused", "closed", "arrivals": {seq: [t, …]}}.
+and writes REPORT: {"live", "refused", "closed", "pinged" (clients the server pinged),
+"compressed" (clients it agreed permessage-deflate with), "arrivals": {seq: [t, …]}}.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import signal
 import socket
 import sys
 import time
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,8 +52,13 @@ def client_frame(text: str) -> bytes:
     return header + _MASK + payload
 
 
-def server_frames(buffer: bytearray) -> list[tuple[int, bytes]]:
-    """Complete (opcode, payload) frames at the front of ``buffer``, removed from it."""
+# What Chromium sends with every websocket handshake
+BROWSER_EXTENSIONS = "permessage-deflate; client_max_window_bits"
+
+
+def server_frames(buffer: bytearray, *, with_rsv1: bool = False) -> list[Any]:
+    """Complete (opcode, payload) frames at the front of ``buffer``, removed from it;
+    (opcode, payload, compressed) with ``with_rsv1``."""
     frames = []
     while len(buffer) >= 2:
         size, start = buffer[1] & 0x7F, 2
@@ -59,7 +68,8 @@ def server_frames(buffer: bytearray) -> list[tuple[int, bytes]]:
             size, start = int.from_bytes(buffer[2:10], "big"), 10
         if len(buffer) < start + size:
             break
-        frames.append((buffer[0] & 0x0F, bytes(buffer[start : start + size])))
+        frame = (buffer[0] & 0x0F, bytes(buffer[start : start + size]))
+        frames.append((*frame, bool(buffer[0] & 0x40)) if with_rsv1 else frame)
         del buffer[: start + size]
     return frames
 
@@ -69,11 +79,14 @@ class Client:
     auth: dict[str, Any] | None  # None: opens Engine.IO and never joins the namespace
     subscribe: int | None
     stay_refused: bool = False  # after a refusal, wait for the server to close the socket
+    deflate: bool = False  # offers permessage-deflate as a browser does
     sock: socket.socket | None = None
     # connecting, upgrading, opening, joining, subscribing, live, rejected (refused, still open), refused, closed
     state: str = "connecting"
     inbox: bytearray = field(default_factory=bytearray)
     outbox: bytearray = field(default_factory=bytearray)
+    inflater: Any = None  # set once the server agreed to permessage-deflate
+    pings: int = 0  # Engine.IO pings the server sent
 
 
 class Swarm:
@@ -101,7 +114,9 @@ class Swarm:
         client.outbox += (
             f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {self.host}\r\n"
             f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-            "Sec-WebSocket-Version: 13\r\n\r\n"
+            "Sec-WebSocket-Version: 13\r\n"
+            + (f"Sec-WebSocket-Extensions: {BROWSER_EXTENSIONS}\r\n" if client.deflate else "")
+            + "\r\n"
         ).encode()
         client.sock, client.state = sock, "upgrading"
         self.by_fd[sock.fileno()] = client
@@ -128,7 +143,7 @@ class Swarm:
                 continue
             if mask & select.EPOLLOUT and client.outbox:
                 self._flush(client)
-            if mask & (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR):
+            if mask & (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR) and client.sock is not None:
                 self._read(client)
             if client.sock is not None and not client.outbox and client.state != "upgrading":
                 self.poller.modify(fd, select.EPOLLIN)
@@ -170,9 +185,13 @@ class Swarm:
             if not client.inbox.startswith(b"HTTP/1.1 101"):
                 self._close(client, "refused")
                 return
+            if b"permessage-deflate" in bytes(client.inbox[:end]).lower():
+                client.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
             del client.inbox[: end + 4]
             client.state = "opening"
-        for opcode, payload in server_frames(client.inbox):
+        for opcode, payload, compressed in server_frames(client.inbox, with_rsv1=True):
+            if compressed and client.inflater is not None:  # RFC 7692 7.2.2
+                payload = client.inflater.decompress(payload + b"\x00\x00\xff\xff")
             if opcode == 0x8:  # close
                 self._close(client, "closed" if client.state == "live" else "refused")
                 return
@@ -183,6 +202,7 @@ class Swarm:
 
     def _packet(self, client: Client, payload: bytes, at: float) -> None:  # noqa: C901 - the protocol's steps
         if payload == b"2":  # Engine.IO ping
+            client.pings += 1
             self._send(client, "3")
         elif payload.startswith(b"0") and client.state == "opening":
             if client.auth is None:
@@ -224,7 +244,12 @@ class Swarm:
 
     def counts(self) -> dict[str, int]:
         states = [c.state for c in self.clients]
-        return {s: states.count(s) for s in ("live", "refused", "closed")}
+        counts = {s: states.count(s) for s in ("live", "refused", "closed")}
+        return counts | {"pinged": sum(1 for c in self.clients if c.pings), "compressed": self.compressed()}
+
+    def compressed(self) -> int:
+        """Clients whose server agreed to permessage-deflate."""
+        return sum(1 for c in self.clients if c.inflater is not None)
 
 
 def clients_from_spec(spec: dict[str, Any]) -> list[Client]:
@@ -233,7 +258,10 @@ def clients_from_spec(spec: dict[str, Any]) -> list[Client]:
         for _ in range(int(group.get("count", 1))):
             clients.append(
                 Client(
-                    auth=group["auth"], subscribe=group.get("subscribe"), stay_refused=bool(group.get("stay_refused"))
+                    auth=group["auth"],
+                    subscribe=group.get("subscribe"),
+                    stay_refused=bool(group.get("stay_refused")),
+                    deflate=bool(group.get("deflate")),
                 )
             )
     return clients
