@@ -343,6 +343,9 @@ class ChannelWebSocket(SimpleWebSocketWSGI):  # type: ignore[misc]
             ret = self.app(self)
         finally:
             _opening.pop(handler, None)
+            queue: Any = getattr(self.engine_socket, "queue", None)
+            if getattr(queue, "on_put", None) is not None:
+                queue.on_put = None  # closed for good: no cycle left for the full collection
             if sid is not None and self.channels.get(sid) is self.channel:
                 del self.channels[sid]
             self.channel.close()
@@ -498,9 +501,11 @@ def _greenlets_only_when_due(engine_server: Any) -> None:
                 self.on_put()
 
     start = engine_server.start_background_task
+    # Found by name (python-engineio 4.x); under another name, Engine.IO's own task runs
+    send_ping = getattr(eio_socket.Socket, "_send_ping", None)
 
     def start_background_task(target: Any, *args: Any, **kwargs: Any) -> Any:
-        if getattr(target, "__func__", None) is eio_socket.Socket._send_ping:
+        if send_ping is not None and getattr(target, "__func__", None) is send_ping:
             timer = gevent.get_hub().loop.timer(engine_server.ping_interval)
             timer.start(_when_due, timer, target.__self__)
             return timer
