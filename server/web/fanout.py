@@ -15,7 +15,10 @@ Engine.IO's writer still holds for it; frames fanned out meanwhile wait in the c
 and go out when the writer reaches the marker, so nothing overtakes an earlier event.
 
 The hooks are python-engineio's websocket class (``_async['websocket']``, how the
-threading driver plugs simple-websocket in) and python-socketio's client manager.
+threading driver plugs simple-websocket in) and python-socketio's client manager. Under
+gevent, two more keep an idle websocket to one greenlet: Engine.IO's send queue class
+(``_async['queue']``) and the engine server's ``start_background_task``, for its writer and
+pinger (``_greenlets_only_when_due``).
 """
 
 from __future__ import annotations
