@@ -33,12 +33,6 @@ def _status(pid: int) -> dict[str, int]:
     return fields
 
 
-def _worker_pid(master: int) -> int:
-    """gunicorn serves from one forked worker: the master's only child."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return int(children[0])
-
-
 def bench_server(tmp: Path, subscribers: int = 200, tickets: int = 1000) -> None:
     from bench.listener import listen, subscribe
 
@@ -53,7 +47,7 @@ def bench_server(tmp: Path, subscribers: int = 200, tickets: int = 1000) -> None
     assert server.process is not None
     try:
         time.sleep(1.0)
-        worker = _worker_pid(server.process.pid)
+        worker = server.worker_pid()
         idle = _status(worker)
         sockets = [subscribe(server.url, b.tokens["display"], b.id) for _ in range(subscribers)]
         time.sleep(1.0)

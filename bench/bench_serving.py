@@ -37,7 +37,7 @@ from server.web import create_app
 from tests.conftest import make_settings
 from tests.support.builders import BranchFixture, build_branch, issue_tracked
 from tests.support.databases import fresh_postgres
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, rss_kib
 from tests.support.swarm import SwarmProcess
 
 # Every client of a bench comes from 127.0.0.1 and screens share one display token.
@@ -81,19 +81,6 @@ def serve(tmp: Path, database_url: str, worker: str, env: dict[str, str] | None 
         yield server
     finally:
         server.stop()
-
-
-def worker_pid(server: LiveServer) -> int:
-    assert server.process is not None
-    children = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True).stdout.split()
-    return int(children[0]) if children else server.process.pid
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -220,7 +207,7 @@ def bench_kiosks(tmp: Path, worker: str, kiosks: int = 8, seconds: int = 15, dat
     script.write_text(WRK_SCRIPT.format(token=b.tokens["kiosk"], service=b.services["A"]))
     with serve(tmp, url, worker) as server:
         issue_loop(server, b, 100)
-        pid = worker_pid(server)
+        pid = server.worker_pid()
         cpu_before = cpu_seconds(pid)
         out = subprocess.run(
             [
@@ -271,7 +258,7 @@ def bench_holders(
     b = built[0]
     env = NO_CAPS
     with serve(tmp, url, worker, env) as server:
-        pid = worker_pid(server)
+        pid = server.worker_pid()
         issue_loop(server, b, 50)
         time.sleep(2)
         before = rss_kib(pid)
@@ -402,7 +389,7 @@ def bench_soak(
     issue_ms: list[tuple[float, float]] = []
     call_ms: list[tuple[float, float]] = []
     with serve(tmp, url, worker, NO_CAPS) as server:
-        pid = worker_pid(server)
+        pid = server.worker_pid()
         groups = holder_groups(pairs, max(1, holders // len(pairs)))
         groups.append({"auth": {"token": b.tokens["display"]}, "subscribe": b.id, "count": screens})
         with SwarmProcess(server.url, groups, str(tmp), wave=500) as swarm:

@@ -58,7 +58,7 @@ def listen(sockets: list[websocket.WebSocket], until: Any) -> dict[int, list[flo
             at = time.perf_counter()
             buffer = buffers[ws.sock.fileno()]
             buffer += chunk
-            for opcode, payload in server_frames(buffer):
+            for opcode, payload, _compressed in server_frames(buffer):
                 if opcode == 0x9:  # websocket ping
                     ws.pong(payload)
                 elif opcode == 0x1 and payload == b"2":  # Engine.IO ping

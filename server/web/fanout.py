@@ -65,15 +65,23 @@ def text_frame(text: str) -> bytes:
     return header + payload
 
 
-def _writable(sock: socket.socket, timeout: float) -> bool:
-    """Whether ``sock`` has room to send, waiting up to ``timeout`` seconds. poll, not select:
-    a busy server's descriptors pass select's limit of 1024."""
+def _ready(sock: Any, event: int, timeout: float, *, if_closed: bool) -> bool:
+    """Whether ``sock`` is ready for ``event`` (POLLIN, POLLOUT) within ``timeout`` seconds.
+    poll, not select: a busy server's descriptors pass select's limit of 1024."""
     poller = select.poll()
     try:
-        poller.register(sock, select.POLLOUT)
-        return any(mask & select.POLLOUT for _fd, mask in poller.poll(timeout * 1000))
+        poller.register(sock, event)
+        return any(mask & event for _fd, mask in poller.poll(timeout * 1000))
     except (OSError, ValueError):  # closed under us
-        return False
+        return if_closed
+
+
+# a hang-up or error is ready to read too: the read then says what happened
+_READABLE = select.POLLIN | select.POLLHUP | select.POLLERR
+
+
+def _writable(sock: socket.socket, timeout: float) -> bool:
+    return _ready(sock, select.POLLOUT, timeout, if_closed=False)
 
 
 class _Switch(str):
@@ -268,7 +276,7 @@ class InlineServer(simple_websocket.Server):  # type: ignore[misc]
 
     def receive(self, timeout: float | None = None) -> Any:
         while self.connected and not self.input_buffer:
-            if timeout is not None and not _readable(self.sock, timeout):
+            if timeout is not None and not _ready(self.sock, _READABLE, timeout, if_closed=True):
                 return None
             self._read_once()
         if self.input_buffer:
@@ -288,15 +296,6 @@ class InlineServer(simple_websocket.Server):  # type: ignore[misc]
         if not self.connected and not self.hung_up:
             self.hung_up = True
             self.sock.close()  # as the reader does on its way out
-
-
-def _readable(sock: Any, timeout: float) -> bool:
-    poller = select.poll()
-    try:
-        poller.register(sock, select.POLLIN)
-        return bool(poller.poll(timeout * 1000))
-    except (OSError, ValueError):
-        return True  # closed under us: the read says so
 
 
 def _without_compression(environ: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,6 @@ worker, 256 held websockets made every HTTP request time out.
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from server.store import migrate
 from server.web import create_app
 from tests.conftest import make_settings
 from tests.support.builders import BranchFixture, build_branch, issue_tracked
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, rss_kib
 from tests.support.swarm import SwarmProcess
 
 pytestmark = pytest.mark.slow
@@ -58,21 +57,12 @@ def connections(server: LiveServer) -> int:
     return int(requests.get(f"{server.url}/healthz", timeout=10).json()["connections"])
 
 
-def worker_rss_kib(server: LiveServer) -> int:
-    """Resident memory of the process serving requests (gunicorn's worker where there is one)."""
-    assert server.process is not None
-    children = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True).stdout.split()
-    pid = int(children[0]) if children else server.process.pid
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-
-
 def test_two_thousand_holders_stay_connected_while_http_stays_fast(tmp_path: Path) -> None:
     url, b, pairs = seed_with_tickets(tmp_path, 200)
     server = LiveServer(tmp_path / "live", url, extra_env={"BRANCHQ_MAX_CONNECTIONS_PER_IP": "0"}).start()
     try:
         requests.get(f"{server.url}/healthz", timeout=10)
-        before = worker_rss_kib(server)
+        before = rss_kib(server.worker_pid())
         # Each handshake offers permessage-deflate, as every phone's browser does.
         groups = [{"auth": {"ticket": tid, "token": tok}, "count": 10, "deflate": True} for tid, tok in pairs]
         with SwarmProcess(server.url, groups, str(tmp_path), wave=400) as swarm:
@@ -86,7 +76,7 @@ def test_two_thousand_holders_stay_connected_while_http_stays_fast(tmp_path: Pat
             # Memory per idle phone: 162 KiB when the server took the compression offer (a zlib
             # context each), 70 with Engine.IO's writer, pinger and simple-websocket's reader
             # asleep per connection; ~45 with none of them.
-            per_connection = (worker_rss_kib(server) - before) / live
+            per_connection = (rss_kib(server.worker_pid()) - before) / live
             time.sleep(max(0.0, 22 - (time.monotonic() - connected_at)))  # one ping interval (20 s)
         # every phone was still connected when it left, was pinged and answered
         assert swarm.report["live"] == live

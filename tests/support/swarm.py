@@ -56,9 +56,8 @@ def client_frame(text: str) -> bytes:
 BROWSER_EXTENSIONS = "permessage-deflate; client_max_window_bits"
 
 
-def server_frames(buffer: bytearray, *, with_rsv1: bool = False) -> list[Any]:
-    """Complete (opcode, payload) frames at the front of ``buffer``, removed from it;
-    (opcode, payload, compressed) with ``with_rsv1``."""
+def server_frames(buffer: bytearray) -> list[tuple[int, bytes, bool]]:
+    """Complete (opcode, payload, compressed) frames at the front of ``buffer``, removed from it."""
     frames = []
     while len(buffer) >= 2:
         size, start = buffer[1] & 0x7F, 2
@@ -68,8 +67,7 @@ def server_frames(buffer: bytearray, *, with_rsv1: bool = False) -> list[Any]:
             size, start = int.from_bytes(buffer[2:10], "big"), 10
         if len(buffer) < start + size:
             break
-        frame = (buffer[0] & 0x0F, bytes(buffer[start : start + size]))
-        frames.append((*frame, bool(buffer[0] & 0x40)) if with_rsv1 else frame)
+        frames.append((buffer[0] & 0x0F, bytes(buffer[start : start + size]), bool(buffer[0] & 0x40)))
         del buffer[: start + size]
     return frames
 
@@ -189,7 +187,7 @@ class Swarm:
                 client.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
             del client.inbox[: end + 4]
             client.state = "opening"
-        for opcode, payload, compressed in server_frames(client.inbox, with_rsv1=True):
+        for opcode, payload, compressed in server_frames(client.inbox):
             if compressed and client.inflater is not None:  # RFC 7692 7.2.2
                 payload = client.inflater.decompress(payload + b"\x00\x00\xff\xff")
             if opcode == 0x8:  # close
@@ -245,11 +243,8 @@ class Swarm:
     def counts(self) -> dict[str, int]:
         states = [c.state for c in self.clients]
         counts = {s: states.count(s) for s in ("live", "refused", "closed")}
-        return counts | {"pinged": sum(1 for c in self.clients if c.pings), "compressed": self.compressed()}
-
-    def compressed(self) -> int:
-        """Clients whose server agreed to permessage-deflate."""
-        return sum(1 for c in self.clients if c.inflater is not None)
+        pinged = sum(1 for c in self.clients if c.pings)
+        return counts | {"pinged": pinged, "compressed": sum(1 for c in self.clients if c.inflater is not None)}
 
 
 def clients_from_spec(spec: dict[str, Any]) -> list[Client]:
