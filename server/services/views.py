@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from server.services.ports import UnitOfWork
 # "Your turn is near": the forecast gives at least this chance of a call within this time.
 TURN_NEAR_S = 5 * 60
 TURN_NEAR_CHANCE = 0.5
+JUST_ISSUED = timedelta(seconds=60)
 
 
 def iso(value: datetime | None, timezone: str) -> str | None:
@@ -88,7 +89,9 @@ def counters_now(uow: UnitOfWork, counters: list[Counter]) -> list[dict[str, Any
 
 def people_ahead(uow: UnitOfWork, branch: Branch, ticket: Ticket, now: datetime) -> int:
     thresholds = ahead_thresholds(branch.policy, ticket.customer_class, ticket.anchor_at.timestamp(), now.timestamp())
-    return int(uow.tickets.count_ahead(ticket, thresholds))
+    # a ticket just issued has (nearly) nobody behind it: counting from the tail walks less
+    just_issued = now - ticket.issued_at < JUST_ISSUED
+    return int(uow.tickets.count_ahead(ticket, thresholds, from_tail=just_issued))
 
 
 def serving_counters(counters: list[Counter], service_id: int) -> int:

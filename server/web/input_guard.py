@@ -34,6 +34,7 @@ LARGEST = 10**MAX_DIGITS
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # Socket.IO device reports keep their text with NUL dropped (devices.report_status).
 SURROGATES = re.compile("[\ud800-\udfff]")
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 class _NotANumber:
@@ -106,7 +107,9 @@ def _refuse_text(field: str | None) -> None:
 def refuse_unstorable_input() -> None:
     if UNSTORABLE.search(request.path):
         _refuse_text(None)
-    for source in (request.args, request.form):
+    # form fields exist only in form bodies; asking a JSON request for them still runs the parser
+    sources = (request.args, request.form) if request.mimetype in FORM_TYPES else (request.args,)
+    for source in sources:
         for key, values in source.lists():
             if UNSTORABLE.search(key) or any(UNSTORABLE.search(value) for value in values):
                 _refuse_text(UNSTORABLE.sub("", key) or None)

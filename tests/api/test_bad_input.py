@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 
@@ -267,6 +268,10 @@ def test_text_with_a_nul_character_is_refused_alike_on_every_database(client, br
     response = client.get(f"/api/v1/branches/{branch.id}/slots?service_id=1&date=2026-12-01%00")
     assert_error(response, 422, "invalid_text", "date")
     assert_error(client.get("/api/v1/appointments/AB%00CD"), 422, "invalid_text")
+    # form bodies too, urlencoded and multipart (a media upload is one)
+    for form in ({"caption": "a\x00b"}, {"caption": "a\x00b", "file": (io.BytesIO(b"x"), "a.png")}):
+        response = client.post(f"/api/v1/branches/{branch.id}/media", data=form, headers=branch.headers("manager"))
+        assert_error(response, 422, "invalid_text", "caption")
 
 
 def test_an_id_too_large_for_the_database_names_nothing(client, branch):
