@@ -122,6 +122,36 @@ def test_frames_fanned_out_before_the_engine_writer_catches_up_wait_behind_it(pa
     assert len(engine_queue) == 1
 
 
+def test_a_fan_out_goes_direct_at_once_only_while_the_engine_writer_is_idle(pair):
+    """Under gevent the writer says when it holds and sends nothing: no marker is needed then."""
+    server_side, client_side = pair
+    channel = Channel(server_side)
+    engine_queue: list[object] = []
+
+    class EngineQueue:
+        def put(self, item: object) -> None:
+            engine_queue.append(item)
+
+    busy = [True]
+    channel.writer_idle = lambda: not busy[0]
+    channel.fan_out(text_frame("42[1]"), EngineQueue())  # the writer is sending: wait behind it
+    assert engine_queue and not channel.direct
+    channel.write(text_frame("42[0]"))
+    channel.switch()
+    other_side, other_peer = socket.socketpair()
+    other = Channel(other_side)
+    other.writer_idle = lambda: True
+    other.fan_out(text_frame("42[9]"), EngineQueue())
+    assert other.direct and len(engine_queue) == 1, "an idle writer: straight out, no marker"
+    busy[0] = False
+    channel.fan_out(text_frame("42[2]"), EngineQueue())
+    expected = b"".join(text_frame(f"42[{i}]") for i in (0, 1, 2))
+    assert read_all(client_side, len(expected)) == expected
+    assert read_all(other_peer, len(text_frame("42[9]"))) == text_frame("42[9]")
+    other_side.close()
+    other_peer.close()
+
+
 def test_a_dead_peer_makes_writes_fail_instead_of_hanging(pair):
     server_side, client_side = pair
     channel = Channel(server_side)
