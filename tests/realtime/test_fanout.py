@@ -102,21 +102,23 @@ def test_a_screen_that_stops_reading_is_cut_off_once_its_backlog_outgrows_the_ca
         pass
 
 
+class EngineQueue(list[object]):
+    """Engine.IO's send queue, as the channel sees it: what was put there."""
+
+    def put(self, item: object) -> None:
+        self.append(item)
+
+
 def test_frames_fanned_out_before_the_engine_writer_catches_up_wait_behind_it(pair):
     server_side, client_side = pair
     channel = Channel(server_side)
-    engine_queue: list[object] = []
-
-    class EngineQueue:
-        def put(self, item: object) -> None:
-            engine_queue.append(item)
-
-    channel.fan_out(text_frame("42[1]"), EngineQueue())
-    channel.fan_out(text_frame("42[2]"), EngineQueue())
+    engine_queue = EngineQueue()
+    channel.fan_out(text_frame("42[1]"), engine_queue)
+    channel.fan_out(text_frame("42[2]"), engine_queue)
     assert len(engine_queue) == 1, "one marker per socket, behind what the engine holds"
     channel.write(text_frame("42[0]"))  # the engine writer sends what it held...
     channel.switch()  # ...then reaches the marker
-    channel.fan_out(text_frame("42[3]"), EngineQueue())
+    channel.fan_out(text_frame("42[3]"), engine_queue)
     expected = b"".join(text_frame(f"42[{i}]") for i in range(4))
     assert read_all(client_side, len(expected)) == expected
     assert len(engine_queue) == 1
@@ -126,25 +128,20 @@ def test_a_fan_out_goes_direct_at_once_only_while_the_engine_writer_is_idle(pair
     """Under gevent the writer says when it holds and sends nothing: no marker is needed then."""
     server_side, client_side = pair
     channel = Channel(server_side)
-    engine_queue: list[object] = []
-
-    class EngineQueue:
-        def put(self, item: object) -> None:
-            engine_queue.append(item)
-
+    engine_queue = EngineQueue()
     busy = [True]
     channel.writer_idle = lambda: not busy[0]
-    channel.fan_out(text_frame("42[1]"), EngineQueue())  # the writer is sending: wait behind it
+    channel.fan_out(text_frame("42[1]"), engine_queue)  # the writer is sending: wait behind it
     assert engine_queue and not channel.direct
     channel.write(text_frame("42[0]"))
     channel.switch()
     other_side, other_peer = socket.socketpair()
     other = Channel(other_side)
     other.writer_idle = lambda: True
-    other.fan_out(text_frame("42[9]"), EngineQueue())
+    other.fan_out(text_frame("42[9]"), engine_queue)
     assert other.direct and len(engine_queue) == 1, "an idle writer: straight out, no marker"
     busy[0] = False
-    channel.fan_out(text_frame("42[2]"), EngineQueue())
+    channel.fan_out(text_frame("42[2]"), engine_queue)
     expected = b"".join(text_frame(f"42[{i}]") for i in (0, 1, 2))
     assert read_all(client_side, len(expected)) == expected
     assert read_all(other_peer, len(text_frame("42[9]"))) == text_frame("42[9]")
