@@ -48,6 +48,7 @@ class _Branch:
     key: Any = None
     at: datetime | None = None  # when the runs were made
     confirmed_at: datetime | None = None  # when the state was last read and found unchanged since
+    seq: int | None = None  # the branch's seq, read before the state the runs started from
     result: Forecast | None = None
     cpu_s: float = 0.0
     history: History | None = None
@@ -112,11 +113,20 @@ class BranchForecasts:
     def _refresh(self, uow: UnitOfWork, branch: Branch, now: datetime, entry: _Branch) -> Forecast:
         """The branch's forecast for ``now``: the last one while nothing changed, else new runs."""
         age = None if entry.at is None else abs((now - entry.at).total_seconds())
+        # Read before the state: a change committed in between only makes the next check re-read.
+        seq = int(uow.branches.seq(branch.id))
+        last = entry.result
+        young = age is not None and age < MAX_AGE_S
+        if last is not None and young and entry.seq == seq and entry.key[3] == branch.policy:
+            # Nothing happened in the branch since: no need to read its whole state (a pass
+            # over a branch's tracking pages asks once per page).
+            entry.confirmed_at = now
+            return last
         state, booked = read_state(uow, branch, now)
         key = (state.waiting, state.desks, booked, branch.policy)
-        if entry.result is not None and entry.key == key and age is not None and age < MAX_AGE_S:
-            entry.confirmed_at = now  # still true: the next kiosk need not read the state again
-            return entry.result
+        if last is not None and young and entry.key == key:
+            entry.seq, entry.confirmed_at = seq, now  # still true: the next kiosk need not read the state again
+            return last
         history = self._history(uow, branch, now, entry)
         early, spread = history.punctuality()
         due = tuple(replace(b, early_mean_s=early, early_sd_s=spread) for b in booked)
@@ -131,12 +141,12 @@ class BranchForecasts:
             state,
             model,
             runs=runs_for(len(state.waiting)),
-            seed=int(uow.branches.seq(branch.id)),
+            seed=seq,
             probes=[s.id for s in services if s.active],
         )
         result: Forecast
         result, entry.cpu_s = self.offload(run)
-        entry.key, entry.at, entry.confirmed_at, entry.result = key, now, None, result
+        entry.key, entry.at, entry.confirmed_at, entry.result, entry.seq = key, now, None, result, seq
         return result
 
     def _history(self, uow: UnitOfWork, branch: Branch, now: datetime, entry: _Branch) -> History:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import select
 import socket
 import threading
@@ -484,6 +485,8 @@ def install(engine_server: Any, channels: dict[str, Channel], mode: str = "threa
         _greenlets_only_when_due(engine_server)
 
 
+# The earliest a ping comes, as a share of the interval (clients wait interval + timeout)
+PING_SPREAD = 0.8
 # Engine.IO's websocket writer, found by name where its handler starts it
 _WRITER = "Socket._websocket_handler.<locals>.writer"
 # Each ChannelWebSocket by the thread (greenlet) running its handler
@@ -516,7 +519,10 @@ def _greenlets_only_when_due(engine_server: Any) -> None:
 
     def start_background_task(target: Any, *args: Any, **kwargs: Any) -> Any:
         if send_ping is not None and getattr(target, "__func__", None) is send_ping:
-            timer = gevent.get_hub().loop.timer(engine_server.ping_interval)
+            # Each ping a little early, by chance: sockets opened together (a storm of phones
+            # reconnecting after a restart) would otherwise be pinged together every round
+            # ever after, hundreds in one turn of the loop, and every request waits for them.
+            timer = gevent.get_hub().loop.timer(engine_server.ping_interval * random.uniform(PING_SPREAD, 1.0))
             timer.start(_when_due, timer, target.__self__)
             return timer
         ws = _opening.get(threading.get_ident()) if getattr(target, "__qualname__", "") == _WRITER else None

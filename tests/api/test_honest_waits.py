@@ -128,3 +128,29 @@ def test_an_unchanged_branch_is_read_once_per_window_not_per_ticket(
     for _ in range(10):
         issue(client, branch)
     assert len(reads) == 2, "the state was read again for every ticket"
+
+
+def test_tracking_pages_of_a_branch_at_rest_read_its_state_once(
+    client: Any, deps: Any, branch: BranchFixture, clock: FakeClock, monkeypatch: Any
+) -> None:
+    """A pass over a branch's phones asks for the forecast once per page: while the branch's
+    seq stands still the state is not read again, and the moment it moves it is."""
+    from server.services import forecasting
+
+    reads: list[int] = []
+    real = forecasting.read_state
+    monkeypatch.setattr(forecasting, "read_state", lambda uow, b, now: reads.append(b.id) or real(uow, b, now))
+    open_counter(client, branch)
+    held = [issue(client, branch) for _ in range(3)]
+    clock.advance(1)
+    reads.clear()
+    pages = [tickets.get_ticket(deps, None, t["id"], t["track_url"].split("token=")[1]) for t in held]
+    assert len(reads) == 1, "the first page reads the state, the others see the seq unmoved"
+    assert [p["people_ahead"] for p in pages] == [0, 1, 2]
+    issue(client, branch)  # the seq moves: the next page's forecast starts from the new state
+    clock.advance(1)
+    tickets.get_ticket(deps, None, held[0]["id"], held[0]["track_url"].split("token=")[1])
+    assert len(reads) == 2
+    clock.advance(forecasting.MAX_AGE_S)  # and at rest, no older than MAX_AGE_S
+    tickets.get_ticket(deps, None, held[0]["id"], held[0]["track_url"].split("token=")[1])
+    assert len(reads) == 3
