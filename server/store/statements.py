@@ -114,23 +114,20 @@ def count_ahead_statement(shape: tuple[tuple[str, str], ...], from_tail: bool = 
             T.c.status == TicketStatus.WAITING.value,
             T.c.customer_class == cls,
         )
-        limit = bindparam(f"t_{cls}", type_=T.c.anchor_at.type)
         if kind == "all":
             counts.append(line.where(T.c.id != bindparam("tid")).scalar_subquery())
-        elif from_tail:
-            behind = (
-                tuple_(T.c.anchor_at, T.c.id) >= tuple_(own, bindparam("tid"))
-                if kind == "own"
-                else T.c.anchor_at >= limit
-            )
-            counts += [line.scalar_subquery(), -line.where(behind).scalar_subquery()]
+            continue
+        # the queue order in the ticket's own class; another class's anchor against its threshold
+        place: Any
+        mark: Any
+        if kind == "own":
+            place, mark = tuple_(T.c.anchor_at, T.c.id), tuple_(own, bindparam("tid"))
         else:
-            ahead = (
-                tuple_(T.c.anchor_at, T.c.id) < tuple_(own, bindparam("tid"))
-                if kind == "own"
-                else T.c.anchor_at < limit
-            )
-            counts.append(line.where(ahead).scalar_subquery())
+            place, mark = T.c.anchor_at, bindparam(f"t_{cls}", type_=T.c.anchor_at.type)
+        if from_tail:
+            counts += [line.scalar_subquery(), -line.where(place >= mark).scalar_subquery()]
+        else:
+            counts.append(line.where(place < mark).scalar_subquery())
     return select(*counts)
 
 
