@@ -10,6 +10,7 @@ from typing import Any
 
 from apiflask import APIFlask
 from flask import Request
+from flask.sessions import SessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
@@ -44,6 +45,18 @@ class IdConverter(IntegerConverter):
 class JsonRequest(Request):
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         raise InvalidInput("invalid_json", "the body is not valid JSON", None).as_bad_request()
+
+
+class NoSessions(SessionInterface):
+    """BranchQ keeps nothing in cookies (staff and devices send bearer tokens): no request
+    reads or signs a session cookie. Flask's signed-cookie session built its signer on every
+    request, a kiosk's ticket included (3% of the worker)."""
+
+    def open_session(self, app: Any, request: Any) -> Any:
+        return self.make_null_session(app)
+
+    def save_session(self, app: Any, session: Any, response: Any) -> None:  # pragma: no cover - never called
+        return None
 
 
 def async_mode() -> str:
@@ -98,6 +111,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.request_class = JsonRequest
+    app.session_interface = NoSessions()
     app.url_map.converters["int"] = IdConverter
     app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
     app.json.sort_keys = False  # type: ignore[attr-defined]

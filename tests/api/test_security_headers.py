@@ -71,3 +71,18 @@ def test_api_docs_use_the_vendored_swagger_ui(client):
             assert client.get(asset).status_code == 200, asset
         else:
             assert asset.startswith("data:") or asset == "/api/v1/openapi.json", asset
+
+
+def test_no_state_is_kept_in_cookies(app, client):
+    """Bearer tokens only: a session cookie sent along is neither read nor answered."""
+    from flask import session
+    from flask.sessions import NullSession
+
+    client.set_cookie("session", "eyJ1c2VyIjoiYWRtaW4ifQ.forged.signature")
+    for path in ("/", "/kiosk", "/api/v1/branches", "/healthz"):
+        response = client.get(path)
+        assert "Set-Cookie" not in response.headers, path
+    with app.test_request_context("/", headers={"Cookie": "session=eyJ1c2VyIjoiYWRtaW4ifQ.x.y"}):
+        assert isinstance(session, NullSession)
+        with pytest.raises(RuntimeError):
+            session["user"] = "admin"
