@@ -76,9 +76,22 @@ def test_book_on_the_public_page_check_in_at_the_kiosk_and_get_called(
     page.wait_for_selector("#branch option", state="attached")
     zone = page.evaluate("fetch('/api/v1/booking/branches').then(r => r.json())")[0]["timezone"]
     local_today = datetime.now(UTC).astimezone(ZoneInfo(zone)).date().isoformat()
-    page.fill("#day", local_today)
-    page.dispatch_event("#day", "change")
-    page.click(".slot:not([disabled])")
+    # The page opens on tomorrow. Once another day is chosen, none of the old day's times may be
+    # tapped while the new ones load (a quick tap would book the wrong day).
+    wait_until(page, "document.querySelectorAll('.slot').length > 0")
+    left = page.evaluate(
+        """day => {
+            const input = document.getElementById('day');
+            input.value = day;
+            input.dispatchEvent(new Event('change'));
+            return [...document.querySelectorAll('.slot')].map(n => n.dataset.start);
+        }""",
+        local_today,
+    )
+    assert left == [], left
+    page.click(f'.slot:not([disabled])[data-start^="{local_today}"]')
+    starts = page.eval_on_selector_all(".slot", "nodes => nodes.map(n => n.dataset.start)")
+    assert starts and all(start.startswith(local_today) for start in starts), starts
     page.fill("#name", "Li Lei")
     page.fill("#phone", "13812345678")
     page.check("#consent")

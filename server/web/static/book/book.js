@@ -68,12 +68,20 @@ function fillServices() {
   if (keep && [...$("#service").options].some((o) => o.value === keep)) $("#service").value = keep;
 }
 
+let slotsAsked = 0; // only the answer to the latest question is drawn
+
 async function loadSlots() {
+  // The old day's times go at once: a tap while the new ones load must not book the old day.
+  const asked = ++slotsAsked;
   state.slot = null;
+  state.slots = [];
   show($("#details"), false);
+  drawSlots();
+  $("#slots-note").textContent = "";
   if (!$("#branch").value || !$("#service").value || !$("#day").value) return;
   const query = new URLSearchParams({ service_id: $("#service").value, date: $("#day").value });
   const result = await api("GET", `/api/v1/branches/${$("#branch").value}/slots?${query}`);
+  if (asked !== slotsAsked) return;
   if (result.status !== 200) return sayProblem(result);
   state.slots = result.data;
   const free = state.slots.filter((s) => s.available > 0);
