@@ -17,8 +17,15 @@ from typing import Any
 import gevent
 from gunicorn.workers.ggevent import GeventPyWSGIWorker, PyWSGIHandler
 
+from server.web.serving import WAITED_TURN
+
 # The longest a connection may wait for its next request line, and then for its headers.
 REQUEST_DEADLINE_S = 5.0
+
+
+def _loop_turn() -> int | None:
+    """How often the event loop has polled (libev's count); None where the loop does not say."""
+    return getattr(gevent.get_hub().loop, "iteration", None)
 
 
 # What a stop need not wait for: greenlets waiting for a next request, and the handlers of
@@ -31,12 +38,14 @@ class DeadlineHandler(PyWSGIHandler):  # type: ignore[misc]
     def read_requestline(self) -> Any:
         current = gevent.getcurrent()
         _idle.add(current)
+        turn = _loop_turn()
         try:
             # an idle connection is closed quietly, like one the client closed
             with gevent.Timeout(REQUEST_DEADLINE_S, TimeoutError("no request")):
                 return super().read_requestline()
         finally:
             _idle.discard(current)
+            self.waited_turn = turn is not None and _loop_turn() != turn
 
     def handle_one_response(self) -> Any:
         websocket = self.environ.get("HTTP_UPGRADE", "").lower() == "websocket"
@@ -54,6 +63,7 @@ class DeadlineHandler(PyWSGIHandler):  # type: ignore[misc]
 
     def get_environ(self) -> Any:
         env = super().get_environ()
+        env[WAITED_TURN] = getattr(self, "waited_turn", False)
         if env.get("HTTP_UPGRADE", "").lower() != "websocket" and self.wsgi_input is not None:
             # gevent hands the raw stream to any request saying "Connection: upgrade", and a
             # common proxy line sends that on every request: a POST's body would be read
