@@ -166,14 +166,15 @@ class Tokens(Repo):
 
 
 class Events(Repo):
-    def append(self, branch_id: int, name: str, payload: dict[str, Any], at: datetime) -> int:
-        """Take the branch's next seq (locking the branch row until commit) and log the event."""
+    def append(self, branch_id: int, name: str, payload: dict[str, Any], at: datetime) -> tuple[int, dict[str, Any]]:
+        """Take the branch's next seq (locking the branch row until commit) and log the event:
+        its seq and its payload as stored."""
         seq = int(self.conn.execute(NEXT_SEQ, {"_id": branch_id}).scalar_one())
+        stored = payload | {"seq": seq}
         self.conn.execute(
-            ADD_EVENT,
-            {"branch_id": branch_id, "seq": seq, "name": name, "payload": payload | {"seq": seq}, "created_at": at},
+            ADD_EVENT, {"branch_id": branch_id, "seq": seq, "name": name, "payload": stored, "created_at": at}
         )
-        return seq
+        return seq, stored
 
     def after(self, branch_id: int, since_seq: int, upto: int | None = None) -> list[tuple[int, str, dict[str, Any]]]:
         query = select(E.c.seq, E.c.name, E.c.payload).where(E.c.branch_id == branch_id, E.c.seq > since_seq)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,6 +23,9 @@ from server.store.faults import StoreFault, StoreHealth, translated
 from server.store.repositories_login import LoginFailures
 from server.store.stats import TicketStats
 from server.store.ticket_repository import Tickets
+
+# A branch event as logged: (seq, name, payload).
+Event = tuple[int, str, dict[str, Any]]
 
 
 class UnitOfWork:
@@ -53,23 +56,31 @@ class UnitOfWork:
         self.deliveries = rr.WebhookDeliveries(conn, self.webhooks)
         # branch ids that got new events: pushed to clients after commit
         self.touched: set[int] = set()
+        # the events themselves, (seq, name, payload) in seq order per branch
+        self.written: dict[int, list[Event]] = {}
 
     def emit(self, branch_id: int, name: str, payload: dict[str, Any], at: Any) -> int:
         self.touched.add(branch_id)
-        seq = self.events.append(branch_id, name, {"branch_id": branch_id, **payload}, at)
+        seq, stored = self.events.append(branch_id, name, {"branch_id": branch_id, **payload}, at)
+        self.written.setdefault(branch_id, []).append((seq, name, stored))
         # integrators' webhooks: queued with the change, sent later by the scheduler
         self.deliveries.queue(branch_id, name, {"branch_id": branch_id, "seq": seq, **payload}, at)
         return seq
 
 
 class SqlStore:
-    """Database faults (down, locked, full) leave ``write()`` and ``read()`` as StoreFault."""
+    """Database faults (down, locked, full) leave ``write()`` and ``read()`` as StoreFault.
+
+    ``committed`` are called with a write's events (``UnitOfWork.written``) once it has
+    committed, before the next writer of this process may begin (SQLite) or commit.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._writers: Any = threading.RLock() if self.dialect == "sqlite" else contextlib.nullcontext()
         self.health = StoreHealth()
+        self.committed: list[Callable[[dict[int, list[Event]]], None]] = []
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
@@ -81,7 +92,11 @@ class SqlStore:
             if self.dialect == "sqlite":
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
-                yield UnitOfWork(conn)
+                uow = UnitOfWork(conn)
+                yield uow
+            if uow.written:
+                for listener in self.committed:
+                    listener(uow.written)
         self.health.wrote()
 
     @contextmanager
