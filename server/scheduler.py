@@ -71,6 +71,12 @@ class LeaderLock:
     def release(self) -> None:
         if self._conn is not None:
             try:
+                # Unlocked here, at once: a dropped connection's backend lets go of the lock only
+                # once it has noticed the hang-up, and another process would find it still taken.
+                self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+            except Exception:
+                log.debug("unlocking the leader lock failed (its session ends with the connection)", exc_info=True)
+            try:
                 # a closed pooled connection keeps its session (and the lock): drop it for real
                 self._conn.invalidate()
             except Exception:
