@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -28,60 +27,37 @@ from server.store.ticket_repository import Tickets
 # A branch event as logged: (seq, name, payload).
 Event = tuple[int, str, dict[str, Any]]
 
-R = TypeVar("R")
-
-
-def _repo(kind: Callable[[Any], R]) -> functools.cached_property[R]:
-    """A repository of the unit of work's connection, made on first use."""
-
-    def make(uow: UnitOfWork) -> R:
-        return kind(uow.conn)
-
-    return functools.cached_property(make)
-
 
 class UnitOfWork:
-    """Opened by ``SqlStore.write()`` or ``.read()``; commits on a clean exit.
-
-    Repositories are made when first used: a ticket's write uses five of the twenty-odd, and
-    making them all cost ~2% of it.
-    """
+    """Opened by ``SqlStore.write()`` or ``.read()``; commits on a clean exit."""
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
+        self.branches = r.Branches(conn)
+        self.services = r.Services(conn)
+        self.counters = r.Counters(conn)
+        self.users = r.Users(conn)
+        self.devices = r.Devices(conn)
+        self.tokens = r.Tokens(conn)
+        self.login_failures = LoginFailures(conn)
+        self.tickets = Tickets(conn)
+        self.events = r.Events(conn)
+        self.audit = r.Audit(conn)
+        self.alerts = ra.Alerts(conn)
+        self.floor = CounterFloor(conn)
+        self.presence = rp.Presence(conn)
+        self.appointments, self.slots = rb.Appointments(conn), rb.Slots(conn)
+        self.booking_settings, self.closures = rb.BookingSettings(conn), rb.Closures(conn)
+        self.notifications = rb.Notifications(conn)
+        self.eligibility, self.media = rf.Eligibility(conn), rf.Media(conn)
+        self.stats = TicketStats(conn)  # read-only
+        self.verifications, self.remote_tickets = rr.Verifications(conn), rr.RemoteTickets(conn)
+        self.webhooks = rr.WebhookEndpoints(conn)
+        self.deliveries = rr.WebhookDeliveries(conn, self.webhooks)
         # branch ids that got new events: pushed to clients after commit
         self.touched: set[int] = set()
         # the events themselves, (seq, name, payload) in seq order per branch
         self.written: dict[int, list[Event]] = {}
-
-    branches = _repo(r.Branches)
-    services = _repo(r.Services)
-    counters = _repo(r.Counters)
-    users = _repo(r.Users)
-    devices = _repo(r.Devices)
-    tokens = _repo(r.Tokens)
-    login_failures = _repo(LoginFailures)
-    tickets = _repo(Tickets)
-    events = _repo(r.Events)
-    audit = _repo(r.Audit)
-    alerts = _repo(ra.Alerts)
-    floor = _repo(CounterFloor)
-    presence = _repo(rp.Presence)
-    appointments = _repo(rb.Appointments)
-    slots = _repo(rb.Slots)
-    booking_settings = _repo(rb.BookingSettings)
-    closures = _repo(rb.Closures)
-    notifications = _repo(rb.Notifications)
-    eligibility = _repo(rf.Eligibility)
-    media = _repo(rf.Media)
-    stats = _repo(TicketStats)  # read-only
-    verifications = _repo(rr.Verifications)
-    remote_tickets = _repo(rr.RemoteTickets)
-    webhooks = _repo(rr.WebhookEndpoints)
-
-    @functools.cached_property
-    def deliveries(self) -> rr.WebhookDeliveries:
-        return rr.WebhookDeliveries(self.conn, self.webhooks)
 
     def emit(self, branch_id: int, name: str, payload: dict[str, Any], at: Any) -> int:
         self.touched.add(branch_id)
