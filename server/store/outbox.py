@@ -33,7 +33,7 @@ class OutboxRelay:
     prefix and needs no write transaction. The cursor is saved by the periodic flush.
     It also hears of each commit's events (``SqlStore.committed``): when they follow the
     cursor without a gap they go out as they are, without being read back (a read
-    transaction and its JSON, ~15% of a kiosk's ticket); after a gap, it reads.
+    transaction and its JSON, ~4% of a kiosk's ticket over the wire); after a gap, it reads.
     """
 
     def __init__(self, store: SqlStore, emit: Emit, *, shared: bool = True) -> None:

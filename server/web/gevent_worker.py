@@ -35,6 +35,8 @@ _websockets: set[Any] = set()
 
 
 class DeadlineHandler(PyWSGIHandler):  # type: ignore[misc]
+    waited_turn = False  # whether the loop polled while this request's line was awaited
+
     def read_requestline(self) -> Any:
         current = gevent.getcurrent()
         _idle.add(current)
@@ -63,7 +65,7 @@ class DeadlineHandler(PyWSGIHandler):  # type: ignore[misc]
 
     def get_environ(self) -> Any:
         env = super().get_environ()
-        env[WAITED_TURN] = getattr(self, "waited_turn", False)
+        env[WAITED_TURN] = self.waited_turn
         if env.get("HTTP_UPGRADE", "").lower() != "websocket" and self.wsgi_input is not None:
             # gevent hands the raw stream to any request saying "Connection: upgrade", and a
             # common proxy line sends that on every request: a POST's body would be read
