@@ -110,6 +110,15 @@ class BranchForecasts:
             return None
         return entry.result
 
+    def known_since(self, branch_id: int, seq: int, now: datetime) -> bool:
+        """Whether the branch's latest forecast was made, or found still true, at ``seq`` or
+        later (and is not past ``MAX_AGE_S``)."""
+        with self._lock:
+            entry = self._branches.get(branch_id)
+        if entry is None or entry.result is None or entry.seq is None or entry.at is None:
+            return False
+        return entry.seq >= seq and abs((now - entry.at).total_seconds()) < MAX_AGE_S
+
     def _refresh(self, uow: UnitOfWork, branch: Branch, now: datetime, entry: _Branch) -> Forecast:
         """The branch's forecast for ``now``: the last one while nothing changed, else new runs."""
         age = None if entry.at is None else abs((now - entry.at).total_seconds())

@@ -115,8 +115,15 @@ def _walk_in_class(value: str) -> CustomerClass:
     return cls
 
 
-def get_ticket(deps: Deps, principal: Principal | None, ticket_id: int, token: str | None) -> dict[str, Any]:
-    """A ticket for its holder (tracking token) or for staff of its branch."""
+def get_ticket(
+    deps: Deps, principal: Principal | None, ticket_id: int, token: str | None, *, forecast_seq: int | None = None
+) -> dict[str, Any]:
+    """A ticket for its holder (tracking token) or for staff of its branch.
+
+    Its estimate comes from a forecast of the branch as it is now or, given ``forecast_seq``,
+    from one made at that seq or later: a pass over a branch's phones reads the seq once, and
+    asking for the branch as of now ran the forecast again for every page after every call.
+    """
     now = deps.clock()
     with deps.store.read() as uow:
         ticket = found(uow.tickets.get(ticket_id), "ticket")
@@ -127,7 +134,8 @@ def get_ticket(deps: Deps, principal: Principal | None, ticket_id: int, token: s
                 raise NotFound("ticket_not_found", "no such ticket", None)
             require(principal, STAFF_ROLES, ticket.branch_id)
         branch = found(uow.branches.get(ticket.branch_id), "branch")
-    if ticket.status is TicketStatus.WAITING:
+    recent_enough = forecast_seq is not None and deps.forecasts.known_since(branch.id, forecast_seq, now)
+    if ticket.status is TicketStatus.WAITING and not recent_enough:
         deps.forecasts.refreshed(deps.store, branch, now)  # waiting for it holds no connection
     with deps.store.read() as uow:
         ticket = found(uow.tickets.get(ticket_id), "ticket")

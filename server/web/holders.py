@@ -33,18 +33,22 @@ class HolderUpdates:
         self.refresh_every = refresh_every
         self.stop = threading.Event()
 
-    def view(self, ticket_id: int) -> dict[str, Any]:
+    def view(self, ticket_id: int, branch_seq: int | None = None) -> dict[str, Any]:
+        """The page as its holder sees it; its estimate from a forecast made at ``branch_seq``
+        (the pass's) or later: one forecast per branch per pass, however often it is called
+        meanwhile. A page read after a change in the pass is read again on the next."""
         deps = self.wiring.deps
         with deps.store.read() as uow:
             ticket = uow.tickets.get(ticket_id)
             token = ticket.tracking_token
-        view = tickets.get_ticket(deps, None, ticket_id, token)
+        known = branch_seq if branch_seq is not None and branch_seq >= 0 else None  # -1: not read yet
+        view = tickets.get_ticket(deps, None, ticket_id, token, forecast_seq=known)
         view.pop("track_url", None)
         return view  # turn_near comes with the view: the forecast's chance of a call soon
 
     def push_now(self, ticket_id: int, branch_seq: int | None = None) -> None:
         try:
-            view = self.view(ticket_id)
+            view = self.view(ticket_id, branch_seq)
         except Exception:
             log.exception("holder update for ticket %s failed", ticket_id)
             return
